@@ -1,0 +1,50 @@
+import type { Redis } from 'ioredis';
+import type { CacheSerializer } from './serialization/cache-serializer.interface.js';
+
+/** In-process tier limits. */
+export interface L1ModuleOptions {
+  /** Most entries kept in memory. Default 10 000. */
+  maxEntries?: number;
+  /** Most bytes kept in memory (serialized size + ~120 B per entry). Default 64 MiB. */
+  maxBytes?: number;
+  /** Values larger than this many bytes skip L1 (still cached in L2). Default 1 MiB. */
+  maxEntryBytes?: number;
+}
+
+/** Redis tier connection. Give `url` (the module owns and closes the client) or `client`. */
+export interface RedisModuleOptions {
+  /** `redis://[:password@]host:port/db` or `rediss://` for TLS. */
+  url?: string;
+  /** An existing ioredis client; the module defines its scripts on it and never closes it. */
+  client?: Redis;
+  /** A Redis command that takes longer than this many ms fails (and the cache fails open). Default 1000. */
+  commandTimeout?: number;
+  /** Give up a connection attempt after this many ms. Default 2000. */
+  connectTimeout?: number;
+}
+
+export interface CacheModuleOptions {
+  /** First segment of every Redis key and channel; one prefix per application. Default `cache`. */
+  prefix?: string;
+  /** Name of the root namespace (`<prefix>:<namespace>:<key>`). Default `default`. */
+  namespace?: string;
+  /** Default freshness of an entry, in ms. Default 60 000. */
+  ttl?: number;
+  /** Default grace after `ttl` during which a stale entry is served while it refreshes, in ms. Default 0. */
+  grace?: number;
+  /** L1 limits, or `false` for a Redis-only cache. */
+  l1?: L1ModuleOptions | false;
+  /** Redis connection, or `false` for an in-process-only cache. Required: there is no implicit localhost. */
+  redis?: RedisModuleOptions | false;
+  /** Compress payloads larger than this many bytes (brotli); `false` never compresses. Default 16 384. */
+  compressAbove?: number | false;
+  /**
+   * How long a fill may take and still store its result, and how long a deleted key remembers its
+   * deletion, in ms. A loader running longer returns its value without caching it. Default 60 000.
+   */
+  fillWindow?: number;
+  /** Serializer for both tiers. Default: Node's v8 serializer (keeps Date, BigInt, Map, Set, Buffer). */
+  serializer?: CacheSerializer;
+  /** Folds a key into a metrics group; default: first segment of the key with digits folded. */
+  keyGroup?: (key: string) => string;
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { validateCacheOptions } from './cache-options.schema.js';
+import { CacheConfigError } from './errors/cache-config.error.js';
+import type { CacheModuleOptions } from './cache-options.interface.js';
+
+const ok: CacheModuleOptions = { redis: { url: 'redis://localhost:6379/0' } };
+
+describe('validateCacheOptions', () => {
+  it('accepts sensible options', () => {
+    expect(() => validateCacheOptions(ok)).not.toThrow();
+    expect(() => validateCacheOptions({ redis: false, ttl: 1000, grace: 0, l1: { maxBytes: 1024 } })).not.toThrow();
+  });
+
+  it.each([
+    [{ ...ok, ttl: -5 }, /ttl: ttl must be > 0 ms/],
+    [{ ...ok, ttl: 1.5 }, /ttl: ttl must be whole milliseconds/],
+    [{ ...ok, grace: -1 }, /grace: grace must be ≥ 0 ms/],
+    [{ ...ok, l1: { maxBytes: 0 } }, /l1.maxBytes: l1.maxBytes must be > 0 bytes/],
+    [{ redis: { url: 'localhost:6379' } }, /redis.url: redis.url must look like redis:\/\/host:6379\/0/],
+    [{ ...ok, prefix: 'has space' }, /prefix: prefix must be 1–64 letters/],
+    [{ ...ok, tll: 5 }, /Unrecognized key/],
+    [{}, /redis: missing/],
+    [{ redis: false, l1: false }, /both are false/],
+    [{ redis: {} }, /exactly one of redis.url or redis.client/],
+  ] as [CacheModuleOptions, RegExp][])('rejects %j with a message naming the option', (options, message) => {
+    expect(() => validateCacheOptions(options)).toThrow(CacheConfigError);
+    expect(() => validateCacheOptions(options)).toThrow(message);
+  });
+});

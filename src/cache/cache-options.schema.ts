@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import type { CacheModuleOptions } from './cache-options.interface.js';
+import { CacheConfigError } from './errors/cache-config.error.js';
+
+const ms = (what: string) =>
+  z.number({ error: `${what} must be a number of milliseconds` }).int(`${what} must be whole milliseconds`);
+const bytes = (what: string) =>
+  z.number({ error: `${what} must be a number of bytes` }).int().positive(`${what} must be > 0 bytes`);
+
+const schema = z.strictObject({
+  prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'prefix must be 1–64 letters, digits or "_ . : -", e.g. "myapp"')
+    .optional(),
+  namespace: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'namespace must be 1–64 letters, digits, "_" or "-"')
+    .optional(),
+  ttl: ms('ttl').positive('ttl must be > 0 ms (there are no eternal entries)').optional(),
+  grace: ms('grace').nonnegative('grace must be ≥ 0 ms').optional(),
+  l1: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        maxEntries: z.number().int().positive('l1.maxEntries must be a positive integer').optional(),
+        maxBytes: bytes('l1.maxBytes').optional(),
+        maxEntryBytes: bytes('l1.maxEntryBytes').optional(),
+      }),
+    ])
+    .optional(),
+  redis: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        url: z
+          .string()
+          .regex(/^rediss?:\/\//, 'redis.url must look like redis://host:6379/0 (or rediss:// for TLS)')
+          .optional(),
+        client: z.custom<object>((v) => typeof v === 'object' && v !== null, 'redis.client must be an ioredis client').optional(),
+        commandTimeout: ms('redis.commandTimeout').positive().optional(),
+        connectTimeout: ms('redis.connectTimeout').positive().optional(),
+      }),
+    ])
+    .optional(),
+  compressAbove: z.union([z.literal(false), bytes('compressAbove')]).optional(),
+  fillWindow: ms('fillWindow').positive('fillWindow must be > 0 ms').optional(),
+  serializer: z
+    .custom<object>(
+      (v) => typeof (v as { serialize?: unknown })?.serialize === 'function',
+      'serializer must have serialize(value) and deserialize(bytes) methods',
+    )
+    .optional(),
+  keyGroup: z.custom<object>((v) => typeof v === 'function', 'keyGroup must be a function').optional(),
+});
+
+/** Validates options at boot; the error lists every wrong option and how to fix it. */
+export function validateCacheOptions(options: CacheModuleOptions): void {
+  const result = schema.safeParse(options);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const path = issue.path.join('.') || '(options)';
+      return `  - ${path}: ${issue.message}`;
+    });
+    throw new CacheConfigError(`Invalid CacheModule options:\n${lines.join('\n')}`);
+  }
+  if (options.redis === undefined) {
+    throw new CacheConfigError(
+      'Invalid CacheModule options:\n  - redis: missing. Set redis: { url: "redis://localhost:6379/0" } ' +
+        '(or { client }) for the shared tier, or redis: false for an in-process cache only.',
+    );
+  }
+  if (options.redis === false && options.l1 === false) {
+    throw new CacheConfigError(
+      'Invalid CacheModule options:\n  - l1, redis: both are false, so nothing would be cached. Enable at least one tier.',
+    );
+  }
+  if (options.redis && !options.redis.url === !options.redis.client) {
+    throw new CacheConfigError(
+      'Invalid CacheModule options:\n  - redis: give exactly one of redis.url or redis.client.',
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import type { CacheSetOptions } from './core/cache-entry.js';
+import type { CacheStack, Loader } from './core/cache-stack.js';
+import type { NamespacePath } from './core/namespace-path.js';
+
+/**
+ * The public cache API, bound to one namespace. `CacheService` is the root view; `namespace()`
+ * returns nested views. Every duration is in milliseconds. Values come back deep-frozen when they
+ * are plain data, or as a fresh copy otherwise, so no caller can alter what the next one reads.
+ */
+export class CacheView {
+  constructor(
+    protected readonly stack: CacheStack,
+    protected readonly path: NamespacePath,
+  ) {}
+
+  /** The dotted name of this namespace, e.g. `default.users`. */
+  get namespaceName(): string {
+    return this.path.name;
+  }
+
+  /** A view whose keys live in a namespace nested in this one. */
+  namespace(name: string): CacheView {
+    return new CacheView(this.stack, this.path.child(name));
+  }
+
+  /** The fresh value of `key`, or undefined. */
+  get<T>(key: string): Promise<T | undefined> {
+    return this.stack.get<T>(this.path, key);
+  }
+
+  /** Fresh values of `keys` in order (undefined for misses); one Redis round trip for all misses. */
+  mget<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
+    return this.stack.mget<T>(this.path, keys);
+  }
+
+  /** Stores `value` (not `undefined`: store `null` for "known absent"). */
+  set(key: string, value: unknown, options?: CacheSetOptions): Promise<void> {
+    return this.stack.set(this.path, key, value, options);
+  }
+
+  /** Stores several entries in one Redis round trip. */
+  mset(entries: readonly ({ key: string; value: unknown } & CacheSetOptions)[]): Promise<void> {
+    return this.stack.mset(this.path, entries);
+  }
+
+  /**
+   * The cached value, or the loader's result, cached. Concurrent calls for one key run the loader
+   * once. Within `grace` after expiry the old value is returned while one refresh runs. A result
+   * whose tags were invalidated while the loader ran is returned but not stored.
+   */
+  getOrSet<T>(key: string, loader: Loader<T>, options?: CacheSetOptions): Promise<T> {
+    return this.stack.getOrSet<T>(this.path, key, loader, options);
+  }
+
+  /** Removes `key`; true if it held a value. */
+  delete(key: string): Promise<boolean> {
+    return this.stack.delete(this.path, key);
+  }
+
+  has(key: string): Promise<boolean> {
+    return this.stack.has(this.path, key);
+  }
+
+  /** Invalidates every entry carrying any of `tags`, in every namespace. */
+  invalidateTags(tags: readonly string[]): Promise<void> {
+    return this.stack.invalidateTags(tags);
+  }
+
+  /** Invalidates this namespace and those nested in it (O(1): one version bump). */
+  clear(): Promise<void> {
+    return this.stack.clear(this.path);
+  }
+}

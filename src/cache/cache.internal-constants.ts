@@ -1,0 +1,4 @@
+/** Provider tokens used inside the module only; the barrel does not export them. */
+export const CACHE_STACK = Symbol('CACHE_STACK');
+export const CACHE_REDIS = Symbol('CACHE_REDIS');
+export const CACHE_ROOT_NAMESPACE = Symbol('CACHE_ROOT_NAMESPACE');

@@ -1,0 +1,89 @@
+import {
+  Inject,
+  Logger,
+  Module,
+  Optional,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { CacheModuleOptions } from './cache-options.interface.js';
+import { validateCacheOptions } from './cache-options.schema.js';
+import { CACHE_MODULE_OPTIONS, ConfigurableModuleClass } from './cache.module-definition.js';
+import { CACHE_REDIS, CACHE_ROOT_NAMESPACE, CACHE_STACK } from './cache.internal-constants.js';
+import { CacheService } from './cache.service.js';
+import { CacheStack } from './core/cache-stack.js';
+import { NamespacePath } from './core/namespace-path.js';
+import { defaultKeyGroup } from './events/key-group.js';
+import { L1Cache } from './l1/l1-cache.js';
+import { L2Cache } from './l2/l2-cache.js';
+import { RedisConnection } from './l2/redis-connection.js';
+import { PayloadCodec } from './serialization/payload.codec.js';
+import { V8Serializer } from './serialization/v8.serializer.js';
+
+const MiB = 1024 * 1024;
+
+/**
+ * `CacheModule.forRoot({ redis: { url }, ttl: 60_000 })` or `forRootAsync({ useFactory, inject })`.
+ * Pass `isGlobal: true` to inject `CacheService` everywhere without importing the module again.
+ */
+@Module({
+  providers: [
+    {
+      provide: CACHE_REDIS,
+      inject: [CACHE_MODULE_OPTIONS],
+      useFactory: (options: CacheModuleOptions): RedisConnection | null => {
+        validateCacheOptions(options);
+        return options.redis ? new RedisConnection(options.redis) : null;
+      },
+    },
+    {
+      provide: CACHE_ROOT_NAMESPACE,
+      inject: [CACHE_MODULE_OPTIONS],
+      useFactory: (options: CacheModuleOptions) =>
+        NamespacePath.root(options.prefix ?? 'cache', options.namespace ?? 'default'),
+    },
+    {
+      provide: CACHE_STACK,
+      inject: [CACHE_MODULE_OPTIONS, CACHE_REDIS],
+      useFactory: (options: CacheModuleOptions, redis: RedisConnection | null) => createStack(options, redis),
+    },
+    CacheService,
+  ],
+  exports: [CacheService],
+})
+export class CacheModule extends ConfigurableModuleClass implements OnModuleInit, OnApplicationShutdown {
+  constructor(@Optional() @Inject(CACHE_REDIS) private readonly redis: RedisConnection | null) {
+    super();
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.redis?.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis?.close();
+  }
+}
+
+function createStack(options: CacheModuleOptions, redis: RedisConnection | null): CacheStack {
+  const prefix = options.prefix ?? 'cache';
+  const l1 =
+    options.l1 === false
+      ? undefined
+      : new L1Cache({
+          maxEntries: options.l1?.maxEntries ?? 10_000,
+          maxBytes: options.l1?.maxBytes ?? 64 * MiB,
+          maxEntryBytes: options.l1?.maxEntryBytes ?? MiB,
+        });
+  const l2 = redis ? new L2Cache(redis.client, prefix, options.fillWindow ?? 60_000) : undefined;
+  const compressAbove = options.compressAbove === false ? Infinity : (options.compressAbove ?? 16_384);
+  const stack = new CacheStack(
+    { ttl: options.ttl ?? 60_000, grace: options.grace ?? 0, keyGroup: options.keyGroup ?? defaultKeyGroup },
+    new PayloadCodec(options.serializer ?? new V8Serializer(), compressAbove),
+    l1,
+    l2,
+    new Logger('CacheModule'),
+  );
+  redis?.client.on('ready', () => void stack.flushPending());
+  return stack;
+}

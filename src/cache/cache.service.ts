@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CacheView } from './cache-view.js';
+import { CACHE_ROOT_NAMESPACE, CACHE_STACK } from './cache.internal-constants.js';
+import type { CacheStack } from './core/cache-stack.js';
+import type { NamespacePath } from './core/namespace-path.js';
+import type { CacheEventListener, CacheEventName } from './events/cache-events.interface.js';
+
+/** Counters since boot, plus the current size of L1. */
+export interface CacheStatsSnapshot {
+  l1: { hits: number; entries: number; bytes: number } | null;
+  l2: { hits: number } | null;
+  staleHits: number;
+  misses: number;
+  sets: number;
+  deletes: number;
+  invalidations: number;
+  fillsRefused: number;
+  refreshFailures: number;
+  corrupt: number;
+  errors: number;
+}
+
+/** The cache, rooted at the module's namespace. Inject it anywhere once `CacheModule` is imported. */
+@Injectable()
+export class CacheService extends CacheView {
+  constructor(@Inject(CACHE_STACK) stack: CacheStack, @Inject(CACHE_ROOT_NAMESPACE) root: NamespacePath) {
+    super(stack, root);
+  }
+
+  /** Subscribes to engine events (for metrics); returns the unsubscribe function. */
+  on<E extends CacheEventName>(name: E, listener: CacheEventListener<E>): () => void {
+    return this.stack.events.on(name, listener);
+  }
+
+  stats(): CacheStatsSnapshot {
+    const { l1, l2, stats } = this.stack;
+    return {
+      l1: l1 ? { hits: stats.l1Hits, entries: l1.entries, bytes: l1.bytes } : null,
+      l2: l2 ? { hits: stats.l2Hits } : null,
+      staleHits: stats.staleHits,
+      misses: stats.misses,
+      sets: stats.sets,
+      deletes: stats.deletes,
+      invalidations: stats.invalidations,
+      fillsRefused: stats.fillsRefused,
+      refreshFailures: stats.refreshFailures,
+      corrupt: stats.corrupt,
+      errors: this.stack.errors,
+    };
+  }
+}

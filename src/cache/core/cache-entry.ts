@@ -1,0 +1,22 @@
+/** An entry as both tiers hand it to the stack. Times are local epoch milliseconds. */
+export interface CacheEntry<T = unknown> {
+  value: T;
+  /** Until this instant the entry is fresh. */
+  freshUntil: number;
+  /** After `freshUntil` and until this instant the entry may be served stale (grace). */
+  staleUntil: number;
+  /** When the entry was written (derived from remaining TTL for L2 entries, so clock-free). */
+  storedAt: number;
+  /** What the entry depends on: its namespace chain (`n:…`) and its tags (`t:…`). */
+  deps: readonly string[];
+}
+
+/** Per-entry write options. Every duration is in milliseconds. */
+export interface CacheSetOptions {
+  /** How long the entry is fresh, in ms. Defaults to the module's `ttl`. */
+  ttl?: number;
+  /** How long after `ttl` an expired entry may still be served stale while it refreshes, in ms. */
+  grace?: number;
+  /** Tags to invalidate the entry by, e.g. `['product:42', 'products']`. */
+  tags?: readonly string[];
+}

@@ -1,0 +1,313 @@
+import type { Logger } from '@nestjs/common';
+import { CacheSerializationError } from '../errors/cache-serialization.error.js';
+import { CacheEvents } from '../events/cache-events.js';
+import type { L1Cache, SharedEntry } from '../l1/l1-cache.js';
+import { freezeIfPlain, valueOf } from '../l1/value-guard.js';
+import type { FillToken, L2Cache, L2RawEntry, L2Write } from '../l2/l2-cache.js';
+import type { PayloadCodec } from '../serialization/payload.codec.js';
+import type { CacheSetOptions } from './cache-entry.js';
+import { ErrorReporter } from './error-reporter.js';
+import { InvalidationLog } from './invalidation-log.js';
+import type { NamespacePath } from './namespace-path.js';
+import { tagDeps } from './namespace-path.js';
+import { PendingInvalidations } from './pending-invalidations.js';
+import { SingleFlight } from './single-flight.js';
+import { CacheStats } from './cache-stats.js';
+
+export interface StackConfig {
+  /** Default freshness, ms. */
+  ttl: number;
+  /** Default grace, ms. */
+  grace: number;
+  keyGroup: (key: string) => string;
+}
+
+export type Loader<T> = () => T | Promise<T>;
+
+interface Fill {
+  key: string;
+  full: string;
+  deps: readonly string[];
+  ttl: number;
+  grace: number;
+}
+
+/** `k:<full key>` is how a key's own writes are recorded in the local fence. */
+const keyDep = (full: string): string => `k:${full}`;
+
+/**
+ * The engine: L1 → L2 → loader, with in-process single-flight, grace, fill compare-and-set, a
+ * local fence against stale L1 refills, and fail-open handling of every Redis error.
+ */
+export class CacheStack {
+  readonly events = new CacheEvents();
+  readonly stats = new CacheStats();
+  private readonly reporter: ErrorReporter;
+  private readonly loads = new SingleFlight<SharedEntry>();
+  private readonly reads = new SingleFlight<SharedEntry | undefined>();
+  private readonly fence = new InvalidationLog();
+  private readonly pending = new PendingInvalidations();
+
+  constructor(
+    private readonly config: StackConfig,
+    private readonly codec: PayloadCodec,
+    readonly l1: L1Cache | undefined,
+    readonly l2: L2Cache | undefined,
+    logger: Pick<Logger, 'warn' | 'log'>,
+  ) {
+    this.reporter = new ErrorReporter(logger, this.events);
+  }
+
+  get errors(): number {
+    return this.reporter.errors;
+  }
+
+  /** Replays invalidations that failed while Redis was down; called when the client reconnects. */
+  async flushPending(): Promise<void> {
+    if (this.l2 && this.pending.size > 0) await this.remote('invalidate', async () => true);
+  }
+
+  async get<T>(ns: NamespacePath, key: string): Promise<T | undefined> {
+    const full = ns.keyOf(key);
+    const now = Date.now();
+    const local = this.l1?.lookup(full, now);
+    if (local !== undefined && now < local.freshUntil) return this.hit('l1', key, local);
+    const remote = this.l2 && (await this.readRemote(full));
+    if (remote !== undefined && now < remote.freshUntil) return this.hit('l2', key, remote);
+    this.miss(key);
+    return undefined;
+  }
+
+  async mget<T>(ns: NamespacePath, keys: readonly string[]): Promise<(T | undefined)[]> {
+    const now = Date.now();
+    const fulls = keys.map((key) => ns.keyOf(key));
+    const out: (T | undefined)[] = new Array(keys.length);
+    const remoteAt: number[] = [];
+    fulls.forEach((full, i) => {
+      const local = this.l1?.lookup(full, now);
+      if (local !== undefined && now < local.freshUntil) out[i] = this.hit('l1', keys[i]!, local);
+      else remoteAt.push(i);
+    });
+    const remote = this.l2 && remoteAt.length > 0 ? await this.readRemoteMany(remoteAt.map((i) => fulls[i]!)) : [];
+    remoteAt.forEach((i, j) => {
+      const entry = remote[j];
+      if (entry !== undefined && now < entry.freshUntil) out[i] = this.hit('l2', keys[i]!, entry);
+      else this.miss(keys[i]!);
+    });
+    return out;
+  }
+
+  async getOrSet<T>(ns: NamespacePath, key: string, loader: Loader<T>, options: CacheSetOptions = {}): Promise<T> {
+    const full = ns.keyOf(key);
+    const now = Date.now();
+    let stale: SharedEntry | undefined = this.l1?.lookup(full, now);
+    let staleLayer: 'l1' | 'l2' = 'l1';
+    if (stale !== undefined && now < stale.freshUntil) return this.hit('l1', key, stale);
+    if (this.l2) {
+      const remote = await this.readRemote(full);
+      if (remote !== undefined && now < remote.freshUntil) return this.hit('l2', key, remote);
+      if (stale === undefined && remote !== undefined) [stale, staleLayer] = [remote, 'l2'];
+    }
+    const fill = this.fillOf(key, full, options, ns);
+    const load = this.loads.run(full, () => this.fill(fill, loader));
+    if (stale !== undefined) {
+      // Serve the stale value now; one background refresh replaces it. Its failure is counted.
+      load.catch(() => this.stats.refreshFailures++);
+      return this.hit(staleLayer, key, stale, true);
+    }
+    this.miss(key);
+    return valueOf<T>(await load);
+  }
+
+  async set(ns: NamespacePath, key: string, value: unknown, options: CacheSetOptions = {}): Promise<void> {
+    await this.mset(ns, [{ key, value, ...options }]);
+  }
+
+  async mset(ns: NamespacePath, entries: readonly ({ key: string; value: unknown } & CacheSetOptions)[]): Promise<void> {
+    const now = Date.now();
+    const writes = entries.map((entry) => {
+      const fill = this.fillOf(entry.key, ns.keyOf(entry.key), entry, ns);
+      return { fill, payload: this.encode(fill.full, entry.value) };
+    });
+    this.fence.record(writes.map(({ fill }) => keyDep(fill.full)));
+    if (this.l2) {
+      const stored = await this.remote('set', () => this.l2!.set(writes.map(({ fill, payload }) => toWrite(fill, payload))));
+      // Redis failed: this instance keeps the new value in L1; the older L2 copy is dropped on recovery.
+      if (stored === undefined) this.pending.addKeys(writes.map(({ fill }) => fill.full));
+    }
+    for (const { fill, payload } of writes) {
+      this.l1?.set(fill.full, this.materialize(payload, fill.deps, now, fill.ttl, fill.grace, fill.full), payload.length);
+      this.emitSet(fill.key, payload.length);
+    }
+  }
+
+  /** Removes a key everywhere; returns true if it held a value in L1 or L2. */
+  async delete(ns: NamespacePath, key: string): Promise<boolean> {
+    const full = ns.keyOf(key);
+    this.fence.record([keyDep(full)]);
+    const inL1 = this.l1?.lookup(full, Date.now()) !== undefined;
+    this.l1?.delete(full);
+    this.stats.deletes++;
+    if (this.events.has('delete')) this.events.emit('delete', { group: this.config.keyGroup(key) });
+    if (!this.l2) return inL1;
+    const removed = await this.remote('delete', () => this.l2!.delete([full]));
+    if (removed === undefined) this.pending.addKeys([full]);
+    return inL1 || (removed ?? 0) > 0;
+  }
+
+  async has(ns: NamespacePath, key: string): Promise<boolean> {
+    return (await this.get(ns, key)) !== undefined;
+  }
+
+  /** Invalidates every entry carrying any of `tags`, on every tier; O(1) per tag. */
+  async invalidateTags(tags: readonly string[]): Promise<void> {
+    if (tags.length === 0) return;
+    await this.invalidate(tagDeps(tags));
+    this.events.emit('invalidate', { tags });
+  }
+
+  /** Invalidates everything in `ns` and the namespaces nested in it: one version bump. */
+  async clear(ns: NamespacePath): Promise<void> {
+    await this.invalidate([`n:${ns.name}`]);
+    this.events.emit('clear', { namespace: ns.name });
+  }
+
+  private async invalidate(deps: readonly string[]): Promise<void> {
+    this.fence.record(deps);
+    this.l1?.evictDependents(deps);
+    this.stats.invalidations += deps.length;
+    if (!this.l2) return;
+    if ((await this.remote('invalidate', () => this.l2!.bump(deps))) === undefined) this.pending.addDeps(deps);
+  }
+
+  private async fill(fill: Fill, loader: Loader<unknown>): Promise<SharedEntry> {
+    const started = this.fence.current;
+    const token: FillToken | undefined = this.l2 && (await this.remote('fill', () => this.l2!.beginFill(fill.full, fill.deps, fill.ttl + fill.grace)));
+    const value = await loader();
+    const payload = this.encode(fill.full, value);
+    const entry = this.materialize(payload, fill.deps, Date.now(), fill.ttl, fill.grace, fill.full);
+    const l1Safe = !this.fence.changedSince(started, [...fill.deps, keyDep(fill.full)]);
+    // Without an L2 commit (no Redis, or it failed) the local fence is the only check.
+    let stored = l1Safe;
+    if (token !== undefined) {
+      stored = (await this.remote('fill', () => this.l2!.commitFill(token, toWrite(fill, payload)))) ?? l1Safe;
+    }
+    if (!stored) {
+      this.stats.fillsRefused++;
+      if (this.events.has('fill-refused')) this.events.emit('fill-refused', { group: this.config.keyGroup(fill.key) });
+      return entry;
+    }
+    if (this.l1 && !this.fence.changedSince(started, [...fill.deps, keyDep(fill.full)])) {
+      this.l1.set(fill.full, entry, payload.length);
+    }
+    this.emitSet(fill.key, payload.length);
+    return entry;
+  }
+
+  private readRemote(full: string): Promise<SharedEntry | undefined> {
+    return this.reads.run(full, async () => (await this.readRemoteMany([full]))[0]);
+  }
+
+  /** One L2 round trip; fresh and stale entries are refilled into L1 unless invalidated meanwhile. */
+  private async readRemoteMany(fulls: readonly string[]): Promise<(SharedEntry | undefined)[]> {
+    const started = this.fence.current;
+    const raw = await this.remote('read', () => this.l2!.read(fulls));
+    if (raw === undefined) return [];
+    const now = Date.now();
+    return raw.map((item, i) => {
+      const full = fulls[i]!;
+      const entry = item && this.fromRemote(full, item, now);
+      if (entry !== undefined && this.l1 && !this.fence.changedSince(started, [...entry.deps, keyDep(full)])) {
+        this.l1.set(full, entry, item!.payload.length);
+      }
+      return entry;
+    });
+  }
+
+  private fromRemote(full: string, raw: L2RawEntry, now: number): SharedEntry | undefined {
+    if (raw.pttl <= 0) return undefined;
+    try {
+      const entry = this.materialize(raw.payload, raw.deps, now, raw.pttl - raw.grace, raw.grace);
+      entry.storedAt = now - (raw.ttl + raw.grace - raw.pttl);
+      return entry;
+    } catch (error) {
+      // Undecodable bytes under our key: count it, drop the entry, treat as a miss.
+      this.stats.corrupt++;
+      this.reporter.report('l2', 'decode', error);
+      void this.remote('delete', () => this.l2!.delete([full]));
+      return undefined;
+    }
+  }
+
+  /** Decodes the cache's own copy of a value and freezes it when it is plain data. */
+  private materialize(payload: Buffer, deps: readonly string[], now: number, fresh: number, grace: number, full?: string): SharedEntry {
+    let value: unknown;
+    try {
+      value = this.codec.decode(payload);
+    } catch (error) {
+      if (full === undefined) throw error;
+      throw new CacheSerializationError(full, error);
+    }
+    const shared = freezeIfPlain(value);
+    return { value, shared, deps, storedAt: now, freshUntil: now + fresh, staleUntil: now + fresh + grace };
+  }
+
+  private encode(full: string, value: unknown): Buffer {
+    if (value === undefined) {
+      throw new CacheSerializationError(full, new Error('undefined means "absent" to the cache; store null instead'));
+    }
+    try {
+      return this.codec.encode(value);
+    } catch (error) {
+      throw new CacheSerializationError(full, error);
+    }
+  }
+
+  /**
+   * Runs a Redis operation fail-open: undefined on error (counted, logged once per burst). Every
+   * L2 operation resolves to a defined value, so undefined always means "failed".
+   */
+  private async remote<R extends NonNullable<unknown>>(operation: string, run: () => Promise<R>): Promise<R | undefined> {
+    try {
+      if (this.pending.size > 0) await this.pending.flush(this.l2!);
+      const result = await run();
+      this.reporter.recovered('l2');
+      return result;
+    } catch (error) {
+      this.reporter.report('l2', operation, error);
+      return undefined;
+    }
+  }
+
+  private fillOf(key: string, full: string, options: CacheSetOptions, ns: NamespacePath): Fill {
+    return {
+      key,
+      full,
+      deps: ns.depsWith(options.tags),
+      ttl: options.ttl ?? this.config.ttl,
+      grace: options.grace ?? this.config.grace,
+    };
+  }
+
+  private hit<T>(layer: 'l1' | 'l2', key: string, entry: SharedEntry, stale = false): T {
+    if (stale) this.stats.staleHits++;
+    else if (layer === 'l1') this.stats.l1Hits++;
+    else this.stats.l2Hits++;
+    if (this.events.has('hit')) this.events.emit('hit', { layer, group: this.config.keyGroup(key), stale });
+    return valueOf<T>(entry);
+  }
+
+  private miss(key: string): void {
+    this.stats.misses++;
+    if (this.events.has('miss')) this.events.emit('miss', { group: this.config.keyGroup(key) });
+  }
+
+  private emitSet(key: string, bytes: number): void {
+    this.stats.sets++;
+    if (this.events.has('set')) this.events.emit('set', { layer: this.l2 ? 'l2' : 'l1', group: this.config.keyGroup(key), bytes });
+  }
+}
+
+function toWrite(fill: Fill, payload: Buffer): L2Write {
+  return { key: fill.full, payload, ttl: fill.ttl, grace: fill.grace, deps: fill.deps };
+}

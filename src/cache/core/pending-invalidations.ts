@@ -1,0 +1,47 @@
+import type { L2Cache } from '../l2/l2-cache.js';
+
+/**
+ * Invalidations that could not reach Redis (it was down). They are replayed before the next L2
+ * read or write of this instance succeeds, so entries this instance invalidated during an outage
+ * are never served from L2 afterwards. Bounded: past `capacity`, the oldest are dropped and counted.
+ */
+export class PendingInvalidations {
+  private readonly deps = new Set<string>();
+  private readonly keys = new Set<string>();
+  dropped = 0;
+
+  constructor(private readonly capacity = 100_000) {}
+
+  get size(): number {
+    return this.deps.size + this.keys.size;
+  }
+
+  addDeps(deps: Iterable<string>): void {
+    for (const dep of deps) this.deps.add(dep);
+    this.trim(this.deps);
+  }
+
+  addKeys(keys: Iterable<string>): void {
+    for (const key of keys) this.keys.add(key);
+    this.trim(this.keys);
+  }
+
+  /** Replays everything pending; throws (keeping it pending) if Redis still fails. */
+  async flush(l2: L2Cache): Promise<void> {
+    if (this.size === 0) return;
+    const deps = [...this.deps];
+    const keys = [...this.keys];
+    await l2.bump(deps);
+    await l2.delete(keys);
+    for (const dep of deps) this.deps.delete(dep);
+    for (const key of keys) this.keys.delete(key);
+  }
+
+  private trim(set: Set<string>): void {
+    for (const oldest of set) {
+      if (set.size <= this.capacity) return;
+      set.delete(oldest);
+      this.dropped++;
+    }
+  }
+}

@@ -1,0 +1,10 @@
+// The public API of the cache module. Applications import from here and nowhere else.
+export { CacheModule } from './cache.module.js';
+export { CacheService, type CacheStatsSnapshot } from './cache.service.js';
+export { CacheView } from './cache-view.js';
+export type { CacheModuleOptions, L1ModuleOptions, RedisModuleOptions } from './cache-options.interface.js';
+export type { CacheSetOptions } from './core/cache-entry.js';
+export type { Loader } from './core/cache-stack.js';
+export * from './errors/index.js';
+export * from './events/index.js';
+export { CacheSerializer, V8Serializer } from './serialization/index.js';

@@ -1,0 +1,105 @@
+import { LRUCache } from 'lru-cache';
+import type { CacheEntry } from '../core/cache-entry.js';
+
+export interface L1Options {
+  /** Most entries kept. */
+  maxEntries: number;
+  /** Most bytes kept (serialized size of the values plus a fixed overhead per entry). */
+  maxBytes: number;
+  /** Entries larger than this many bytes are not kept in L1. */
+  maxEntryBytes: number;
+}
+
+/** An entry plus whether its value is deep-frozen (hand out as is) or must be cloned per read. */
+export interface SharedEntry<T = unknown> extends CacheEntry<T> {
+  shared: boolean;
+}
+
+interface L1Record extends SharedEntry {
+  size: number;
+}
+
+/** Rough per-entry bookkeeping cost (record, key, index slots), so tiny values still count. */
+const ENTRY_OVERHEAD_BYTES = 120;
+
+/**
+ * The in-process tier: an LRU bounded by entries and bytes, with per-entry freshness and grace,
+ * and an index from each dependency (tag or namespace) to the keys that carry it, so a tag
+ * invalidation or a namespace clear evicts exactly the matching entries.
+ */
+export class L1Cache {
+  private readonly lru: LRUCache<string, L1Record>;
+  private readonly byDep = new Map<string, Set<string>>();
+
+  constructor(private readonly options: L1Options) {
+    this.lru = new LRUCache<string, L1Record>({
+      max: options.maxEntries,
+      maxSize: options.maxBytes,
+      sizeCalculation: (record) => record.size,
+      dispose: (record, key) => this.unindex(key, record.deps),
+    });
+  }
+
+  /** The entry, if it is still fresh or within grace at `now`. */
+  lookup(key: string, now: number): L1Record | undefined {
+    const record = this.lru.get(key);
+    if (record === undefined) return undefined;
+    if (now >= record.staleUntil) {
+      this.lru.delete(key);
+      return undefined;
+    }
+    return record;
+  }
+
+  /** Stores `entry`; its value must be the cache's own copy (never the caller's object). */
+  set(key: string, entry: SharedEntry, byteLength: number): void {
+    const size = byteLength + ENTRY_OVERHEAD_BYTES + key.length;
+    if (size > this.options.maxEntryBytes) {
+      this.lru.delete(key);
+      return;
+    }
+    this.lru.set(key, { ...entry, size });
+    for (const dep of entry.deps) {
+      let keys = this.byDep.get(dep);
+      if (keys === undefined) this.byDep.set(dep, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  delete(key: string): void {
+    this.lru.delete(key);
+  }
+
+  /** Evicts every entry that depends on any of `deps`; returns how many were evicted. */
+  evictDependents(deps: Iterable<string>): number {
+    let evicted = 0;
+    for (const dep of deps) {
+      const keys = this.byDep.get(dep);
+      if (keys === undefined) continue;
+      for (const key of [...keys]) if (this.lru.delete(key)) evicted++;
+    }
+    return evicted;
+  }
+
+  clear(): void {
+    this.lru.clear();
+    this.byDep.clear();
+  }
+
+  get entries(): number {
+    return this.lru.size;
+  }
+
+  get bytes(): number {
+    return this.lru.calculatedSize;
+  }
+
+  private unindex(key: string, deps: readonly string[]): void {
+    for (const dep of deps) {
+      const keys = this.byDep.get(dep);
+      if (keys === undefined) continue;
+      keys.delete(key);
+      if (keys.size === 0) this.byDep.delete(dep);
+    }
+  }
+}

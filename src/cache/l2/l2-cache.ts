@@ -1,0 +1,202 @@
+import { randomInt } from 'node:crypto';
+import type { ChainableCommander, Redis } from 'ioredis';
+import {
+  BEGIN_FILL_SCRIPT,
+  BUMP_SCRIPT,
+  COMMIT_FILL_SCRIPT,
+  DELETE_SCRIPT,
+  READ_SCRIPT,
+  SET_SCRIPT,
+} from './l2.scripts.js';
+
+/** An entry as stored in Redis, before decoding. */
+export interface L2RawEntry {
+  payload: Buffer;
+  /** Fresh lifetime the entry was written with, in ms. */
+  ttl: number;
+  /** Grace the entry was written with, in ms. */
+  grace: number;
+  /** Remaining time to live in Redis (ttl + grace - age), in ms. */
+  pttl: number;
+  deps: string[];
+}
+
+/** What a fill saw before its loader ran; the commit is refused if any of it moved. */
+export interface FillToken {
+  generation: string;
+  header: string;
+}
+
+export interface L2Write {
+  key: string;
+  payload: Buffer;
+  ttl: number;
+  grace: number;
+  deps: readonly string[];
+}
+
+type Script = (...args: (string | number | Buffer)[]) => Promise<unknown>;
+interface ScriptedRedis {
+  cacheReadBuffer: Script;
+  cacheBeginFill: Script;
+  cacheCommitFill: Script;
+  cacheSet: Script;
+  cacheDelete: Script;
+  cacheBump: Script;
+}
+
+const SCRIPTS = {
+  cacheRead: READ_SCRIPT,
+  cacheBeginFill: BEGIN_FILL_SCRIPT,
+  cacheCommitFill: COMMIT_FILL_SCRIPT,
+  cacheSet: SET_SCRIPT,
+  cacheDelete: DELETE_SCRIPT,
+  cacheBump: BUMP_SCRIPT,
+} as const;
+
+/** Counters start at a random value below 2^40 so Lua prints them as exact integers. */
+const seed = (): number => randomInt(1, 2 ** 40);
+
+/**
+ * The Redis tier. Every operation is one script call (or one pipeline for batches), so a read is
+ * one round trip and fills are compare-and-set against dependency versions and the generation.
+ */
+export class L2Cache {
+  private readonly versionPrefix: string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    /** How long a fill placeholder or a delete tombstone lives, in ms (longest useful loader run). */
+    private readonly fillWindow: number,
+  ) {
+    this.versionPrefix = `${prefix}:~v:`;
+    for (const [name, lua] of Object.entries(SCRIPTS)) {
+      if (!(name in redis)) redis.defineCommand(name, { lua });
+    }
+  }
+
+  async read(keys: readonly string[]): Promise<(L2RawEntry | undefined)[]> {
+    const reply = (await this.scripts(this.redis).cacheReadBuffer(
+      keys.length,
+      ...keys,
+      this.versionPrefix,
+    )) as (Buffer | number | null)[];
+    const out: (L2RawEntry | undefined)[] = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const payload = reply[i * 4] as Buffer | null;
+      if (payload === null) continue;
+      const [ttl, grace] = parseMeta(reply[i * 4 + 1] as Buffer | null);
+      out[i] = {
+        payload,
+        ttl,
+        grace,
+        deps: parseDeps((reply[i * 4 + 2] as Buffer | null)?.toString() ?? ''),
+        pttl: Number(reply[i * 4 + 3]),
+      };
+    }
+    return out;
+  }
+
+  async beginFill(key: string, deps: readonly string[], ttl: number): Promise<FillToken> {
+    const reply = (await this.scripts(this.redis).cacheBeginFill(
+      1,
+      key,
+      this.versionPrefix,
+      seed(),
+      this.fillWindow,
+      this.depTtl(ttl),
+      ...deps,
+    )) as string[];
+    let header = '';
+    for (let i = 0; i < deps.length; i++) header += `${deps[i]}\n${reply[i + 1]}\n`;
+    return { generation: reply[0]!, header };
+  }
+
+  /** Stores the entry unless something moved since `beginFill`; false means refused. */
+  async commitFill(token: FillToken, write: L2Write): Promise<boolean> {
+    const stored = await this.scripts(this.redis).cacheCommitFill(
+      1,
+      write.key,
+      this.versionPrefix,
+      token.generation,
+      write.payload,
+      `${write.ttl},${write.grace}`,
+      token.header,
+      write.ttl + write.grace,
+      this.depTtl(write.ttl + write.grace),
+    );
+    return stored === 1;
+  }
+
+  /** Direct writes, one pipeline round trip for all of them. */
+  async set(writes: readonly L2Write[]): Promise<true> {
+    if (writes.length === 1) {
+      await this.setOne(this.redis, writes[0]!);
+      return true;
+    }
+    const pipeline = this.redis.pipeline();
+    for (const write of writes) void this.setOne(pipeline, write);
+    throwFirstError(await pipeline.exec());
+    return true;
+  }
+
+  /** Returns how many of `keys` held an entry. */
+  async delete(keys: readonly string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    return Number(
+      await this.scripts(this.redis).cacheDelete(keys.length, ...keys, this.fillWindow),
+    );
+  }
+
+  /** Invalidates every entry depending on any of `deps` (one INCR each, one round trip). */
+  async bump(deps: readonly string[]): Promise<true> {
+    if (deps.length === 0) return true;
+    await this.scripts(this.redis).cacheBump(
+      deps.length,
+      ...deps.map((dep) => this.versionPrefix + dep),
+    );
+    return true;
+  }
+
+  private setOne(target: Redis | ChainableCommander, write: L2Write): Promise<unknown> {
+    const total = write.ttl + write.grace;
+    return this.scripts(target).cacheSet(
+      1,
+      write.key,
+      this.versionPrefix,
+      seed(),
+      write.payload,
+      `${write.ttl},${write.grace}`,
+      total,
+      this.depTtl(total),
+      ...write.deps,
+    );
+  }
+
+  /** Dependency counters outlive the entries that reference them: twice their lifetime, ≥ 1 h. */
+  private depTtl(entryTtl: number): number {
+    return Math.max(2 * entryTtl, 3_600_000);
+  }
+
+  private scripts(target: Redis | ChainableCommander): ScriptedRedis {
+    return target as unknown as ScriptedRedis;
+  }
+}
+
+function parseMeta(meta: Buffer | null): [number, number] {
+  const [ttl, grace] = (meta?.toString() ?? '0,0').split(',');
+  return [Number(ttl), Number(grace)];
+}
+
+function parseDeps(header: string): string[] {
+  const lines = header.split('\n');
+  const deps: string[] = [];
+  for (let i = 0; i + 1 < lines.length; i += 2) deps.push(lines[i]!);
+  return deps;
+}
+
+function throwFirstError(results: [Error | null, unknown][] | null): void {
+  const failed = results?.find(([error]) => error !== null);
+  if (failed) throw failed[0];
+}

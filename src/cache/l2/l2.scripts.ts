@@ -1,0 +1,144 @@
+/**
+ * Lua scripts behind every L2 operation. Layout of an entry (a Redis hash):
+ *   d  payload bytes (PayloadCodec frame)
+ *   m  "<ttl>,<grace>" in ms, so remaining freshness is derived from PTTL (no wall clocks)
+ *   t  dependency header: "dep\nversion\ndep\nversion…" (namespace chain and tags)
+ *   n  generation: bumped by set/delete so an in-flight fill started earlier cannot store
+ * Dependency versions live in `<prefix>:~v:<dep>` counters. A missing counter never equals a
+ * recorded version (counters start at a random value), so evicted metadata reads as "changed".
+ */
+
+// Shared Lua: true when every dependency in header `t` still has the recorded version.
+const DEPS_CURRENT = `
+local function deps_current(vprefix, t)
+  if not t then return true end
+  for dep, version in string.gmatch(t, '([^\\n]+)\\n([^\\n]+)') do
+    if redis.call('GET', vprefix .. dep) ~= version then return false end
+  end
+  return true
+end
+`;
+
+/**
+ * Reads N entries in one round trip. KEYS: entry keys. ARGV[1]: version-key prefix.
+ * Returns 4 slots per key: payload, meta, deps header, pttl (payload false = miss). An entry whose
+ * dependencies moved is dropped here, keeping its generation so in-flight fills stay comparable.
+ */
+export const READ_SCRIPT = `${DEPS_CURRENT}
+local out = {}
+for i, key in ipairs(KEYS) do
+  local f = redis.call('HMGET', key, 'd', 'm', 't')
+  if f[1] and deps_current(ARGV[1], f[3]) then
+    out[#out + 1] = f[1]; out[#out + 1] = f[2]; out[#out + 1] = f[3]
+    out[#out + 1] = redis.call('PTTL', key)
+  else
+    if f[1] then redis.call('HDEL', key, 'd', 'm', 't') end
+    out[#out + 1] = false; out[#out + 1] = false; out[#out + 1] = false; out[#out + 1] = 0
+  end
+end
+return out
+`;
+
+/**
+ * Starts a fill: returns the entry's generation and the current version of each dependency,
+ * creating missing counters from a random seed. KEYS[1]: entry. ARGV: version prefix, seed,
+ * placeholder TTL (ms, keeps a generation alive while the loader runs), dependency TTL (ms), deps….
+ */
+export const BEGIN_FILL_SCRIPT = `
+local key, vprefix, seed = KEYS[1], ARGV[1], tonumber(ARGV[2])
+local gen = redis.call('HGET', key, 'n')
+if not gen then
+  gen = tostring(seed)
+  redis.call('HSET', key, 'n', gen)
+  if redis.call('PTTL', key) < 0 then redis.call('PEXPIRE', key, ARGV[3]) end
+end
+local out = { gen }
+for i = 5, #ARGV do
+  local vkey = vprefix .. ARGV[i]
+  local v = redis.call('GET', vkey)
+  if not v then
+    v = tostring(seed + i)
+    redis.call('SET', vkey, v, 'PX', ARGV[4])
+  end
+  out[#out + 1] = v
+end
+return out
+`;
+
+/**
+ * Commits a fill only if nothing moved since BEGIN_FILL. KEYS[1]: entry. ARGV: version prefix,
+ * expected generation, payload, meta, deps header, entry TTL (ms), dependency TTL (ms).
+ * Returns 1 when stored, 0 when refused.
+ */
+export const COMMIT_FILL_SCRIPT = `${DEPS_CURRENT}
+local key, vprefix = KEYS[1], ARGV[1]
+if redis.call('HGET', key, 'n') ~= ARGV[2] then return 0 end
+if not deps_current(vprefix, ARGV[5]) then return 0 end
+redis.call('HSET', key, 'd', ARGV[3], 'm', ARGV[4], 't', ARGV[5])
+redis.call('PEXPIRE', key, ARGV[6])
+for dep in string.gmatch(ARGV[5], '([^\\n]+)\\n[^\\n]+') do
+  local vkey = vprefix .. dep
+  if redis.call('PTTL', vkey) < tonumber(ARGV[7]) then redis.call('PEXPIRE', vkey, ARGV[7]) end
+end
+return 1
+`;
+
+/**
+ * A direct write: bumps the generation (so older in-flight fills are refused), records the
+ * current dependency versions and stores. KEYS[1]: entry. ARGV: version prefix, seed, payload,
+ * meta, entry TTL (ms), dependency TTL (ms), deps….
+ */
+export const SET_SCRIPT = `
+local key, vprefix, seed = KEYS[1], ARGV[1], tonumber(ARGV[2])
+if redis.call('HEXISTS', key, 'n') == 1 then
+  redis.call('HINCRBY', key, 'n', 1)
+else
+  redis.call('HSET', key, 'n', tostring(seed))
+end
+local header = {}
+for i = 7, #ARGV do
+  local vkey = vprefix .. ARGV[i]
+  local v = redis.call('GET', vkey)
+  if not v then
+    v = tostring(seed + i)
+    redis.call('SET', vkey, v, 'PX', ARGV[6])
+  elseif redis.call('PTTL', vkey) < tonumber(ARGV[6]) then
+    redis.call('PEXPIRE', vkey, ARGV[6])
+  end
+  header[#header + 1] = ARGV[i]
+  header[#header + 1] = v
+end
+local t = ''
+if #header > 0 then t = table.concat(header, '\\n') .. '\\n' end
+redis.call('HSET', key, 'd', ARGV[3], 'm', ARGV[4], 't', t)
+redis.call('PEXPIRE', key, ARGV[5])
+return 1
+`;
+
+/**
+ * Deletes entries by bumping their generation and dropping their data; the generation lingers
+ * for ARGV[1] ms so a fill that started before the delete is refused. KEYS: entry keys.
+ * Returns how many entries held data.
+ */
+export const DELETE_SCRIPT = `
+local n = 0
+for i, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then
+    n = n + redis.call('HDEL', key, 'd', 'm', 't')
+    redis.call('HINCRBY', key, 'n', 1)
+    redis.call('PEXPIRE', key, ARGV[1])
+  end
+end
+return n
+`;
+
+/**
+ * Invalidates dependencies: one INCR per existing counter. A missing counter means no valid entry
+ * and no running fill depends on it, so it is left missing (nothing accumulates). KEYS: counters.
+ */
+export const BUMP_SCRIPT = `
+for i, vkey in ipairs(KEYS) do
+  if redis.call('EXISTS', vkey) == 1 then redis.call('INCR', vkey) end
+end
+return #KEYS
+`;

@@ -1,0 +1,134 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { createCacheInstance, uniquePrefix, type CacheInstance } from '../helpers/cache-instance.js';
+import { monitorRedis } from '../helpers/redis-monitor.js';
+
+describe('L1 + L2 engine against real Redis', () => {
+  const url = inject('redisUrl');
+  let redis: Redis;
+  const instances: CacheInstance[] = [];
+  const boot = async (prefix: string, extra: object = {}) => {
+    const instance = await createCacheInstance({ prefix, redis: { url }, ...extra });
+    instances.push(instance);
+    return instance.cache;
+  };
+
+  beforeAll(() => void (redis = new Redis(url)));
+  afterAll(() => redis.quit());
+  afterEach(async () => {
+    await Promise.all(instances.splice(0).map((i) => i.close()));
+  });
+
+  it('refills L1 on an L2 hit, and both tiers return the same shape', async () => {
+    const prefix = uniquePrefix();
+    const a = await boot(prefix);
+    const b = await boot(prefix);
+    const value = { at: new Date(1_000), n: 10n, m: new Map([['k', new Set([1])]]), b: Buffer.from([1, 2]) };
+    await a.set('shape', value);
+    const fromL2 = await b.get('shape');
+    expect(b.stats().l2!.hits).toBe(1);
+    const fromL1 = await b.get('shape');
+    expect(b.stats().l1!.hits).toBe(1);
+    expect(fromL2).toEqual(value);
+    expect(fromL1).toEqual(fromL2);
+    expect(await a.get('shape')).toEqual(fromL1);
+  });
+
+  it('getOrSet on another instance uses the L2 entry instead of loading', async () => {
+    const prefix = uniquePrefix();
+    const a = await boot(prefix);
+    const b = await boot(prefix);
+    await a.getOrSet('p', () => 'from-a', { tags: ['x'] });
+    const loader = vi.fn(() => 'from-b');
+    expect(await b.getOrSet('p', loader, { tags: ['x'] })).toBe('from-a');
+    expect(loader).not.toHaveBeenCalled();
+  });
+
+  it('reads many keys in one round trip and writes many in one pipeline', async () => {
+    const prefix = uniquePrefix();
+    const writer = await boot(prefix);
+    const reader = await boot(prefix, { l1: false });
+    const keys = Array.from({ length: 50 }, (_, i) => `k${i}`);
+    const writes = await monitorRedis(url, prefix);
+    await writer.mset(keys.map((key, i) => ({ key, value: i, tags: [`tag${i % 3}`] })));
+    const writeCommands = await writes.stop();
+    expect(writeCommands.filter((c) => /^evalsha$|^eval$/i.test(c[0]!))).toHaveLength(50);
+
+    const reads = await monitorRedis(url, prefix);
+    expect(await reader.mget(keys)).toEqual(keys.map((_, i) => i));
+    const readCommands = await reads.stop();
+    expect(readCommands).toHaveLength(1);
+    expect(readCommands[0]![2]).toBe('50');
+  });
+
+  it('invalidates a tag with one INCR on its version counter, never enumerating keys', async () => {
+    const prefix = uniquePrefix();
+    const cache = await boot(prefix);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => cache.set(`e${i}`, i, { tags: ['group'] })));
+    const before = Number(await redis.get(`${prefix}:~v:t:group`));
+    const monitor = await monitorRedis(url, prefix);
+    await cache.invalidateTags(['group']);
+    const commands = await monitor.stop();
+    expect(Number(await redis.get(`${prefix}:~v:t:group`))).toBe(before + 1);
+    expect(commands).toHaveLength(1);
+    expect(commands.flat().some((arg) => /^(scan|keys|del)$/i.test(arg))).toBe(false);
+    expect(await cache.get('e3')).toBeUndefined();
+  });
+
+  it('clears a namespace with one version bump (O(1)), whatever its size', async () => {
+    const prefix = uniquePrefix();
+    const cache = await boot(prefix);
+    const users = cache.namespace('users');
+    await users.mset(Array.from({ length: 100 }, (_, i) => ({ key: `${i}`, value: i })));
+    const monitor = await monitorRedis(url, prefix);
+    await users.clear();
+    const commands = await monitor.stop();
+    expect(commands).toHaveLength(1);
+    expect(commands[0]).toContain(`${prefix}:~v:n:default.users`);
+    expect(await users.get('5')).toBeUndefined();
+  });
+
+  it('treats a corrupted L2 entry as a miss, counts it and removes it', async () => {
+    const prefix = uniquePrefix();
+    const cache = await boot(prefix, { l1: false });
+    await cache.set('bad', { ok: true });
+    await cache.set('truncated', { ok: true, list: [1, 2, 3] });
+    const key = `${prefix}:default:bad`;
+    await redis.hset(key, 'd', Buffer.from([0x10, 0xde, 0xad, 0xbe, 0xef]));
+    const truncated = await redis.hgetBuffer(`${prefix}:default:truncated`, 'd');
+    await redis.hset(`${prefix}:default:truncated`, 'd', truncated!.subarray(0, 6));
+    expect(await cache.get('bad')).toBeUndefined();
+    expect(await cache.getOrSet('truncated', () => 'reloaded')).toBe('reloaded');
+    expect(cache.stats().corrupt).toBe(2);
+    await vi.waitFor(async () => expect(await redis.hexists(key, 'd')).toBe(0));
+  });
+
+  it('compresses payloads above the threshold and reads them back', async () => {
+    const prefix = uniquePrefix();
+    const cache = await boot(prefix, { compressAbove: 1024, l1: false });
+    const big = { text: 'lorem ipsum dolor sit amet '.repeat(4000) };
+    await cache.set('big', big);
+    const stored = await redis.hstrlen(`${prefix}:default:big`, 'd');
+    expect(stored).toBeLessThan(big.text.length / 10);
+    expect(await cache.get('big')).toEqual(big);
+  });
+
+  it('keeps the dependency counters alive at least as long as the entries that need them', async () => {
+    const prefix = uniquePrefix();
+    const cache = await boot(prefix);
+    await cache.set('long', 1, { ttl: 7_200_000, tags: ['t'] });
+    const entryTtl = await redis.pttl(`${prefix}:default:long`);
+    expect(await redis.pttl(`${prefix}:~v:t:t`)).toBeGreaterThanOrEqual(entryTtl);
+    expect(await redis.pttl(`${prefix}:~v:n:default`)).toBeGreaterThanOrEqual(entryTtl);
+  });
+
+  it('fails safe when a dependency counter is evicted: the entry reads as invalid', async () => {
+    const prefix = uniquePrefix();
+    const cache = await boot(prefix, { l1: false });
+    await cache.set('e', 'v', { tags: ['evicted'] });
+    await redis.del(`${prefix}:~v:t:evicted`);
+    expect(await cache.get('e')).toBeUndefined();
+    await cache.set('e', 'v2', { tags: ['evicted'] });
+    expect(await cache.get('e')).toBe('v2');
+  });
+});

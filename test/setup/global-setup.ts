@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres, startEmbeddedRedis } from '../../src/embedded/index.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    redisUrl: string;
+    databaseUrl: string;
+    /** Unique per run, so tests sharing a TEST_REDIS_URL server never see each other's keys. */
+    runId: string;
+  }
+}
+
+/**
+ * Starts a private Redis and Postgres for the whole run (or uses TEST_REDIS_URL and a fresh
+ * database on TEST_DATABASE_URL's server) and tears them down afterwards.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const runId = `t${randomBytes(4).toString('hex')}`;
+  const teardown: (() => Promise<void>)[] = [];
+
+  let redisUrl = process.env.TEST_REDIS_URL;
+  if (!redisUrl) {
+    const redis = await startEmbeddedRedis();
+    redisUrl = redis.url;
+    teardown.push(redis.stop);
+  }
+
+  let databaseUrl: string;
+  const dbName = `cache_test_${runId}`;
+  if (process.env.TEST_DATABASE_URL) {
+    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    await admin.end();
+    const url = new URL(process.env.TEST_DATABASE_URL);
+    url.pathname = `/${dbName}`;
+    databaseUrl = url.toString();
+    teardown.push(async () => {
+      const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await client.end();
+    });
+  } else {
+    const dataDir = join(tmpdir(), `cache-test-pg-${runId}`);
+    const server = await startEmbeddedPostgres({ dataDir, persistent: false });
+    databaseUrl = await server.createDatabase(dbName);
+    teardown.push(async () => {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+  }
+
+  project.provide('redisUrl', redisUrl);
+  project.provide('databaseUrl', databaseUrl);
+  project.provide('runId', runId);
+  return async () => {
+    for (const step of teardown.reverse()) await step();
+  };
+}
