@@ -1,0 +1,64 @@
+import { resolve } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AppModule } from './app.module.js';
+import type { AppConfig, AppRuntime } from './config/app-config.js';
+import { seedDemoData } from './database/seed.js';
+import { startEmbeddedPostgres, startEmbeddedRedis } from './embedded/index.js';
+
+export interface RunningApp {
+  app: NestExpressApplication;
+  url: string;
+  /** Closes the app, then any embedded servers it started. */
+  close(): Promise<void>;
+}
+
+/**
+ * Resolves infrastructure (the given URLs, or embedded Postgres and Redis under DATA_DIR when a
+ * URL is missing), boots the app, runs migrations and the one-time seed, and listens.
+ */
+export async function startApp(config: AppConfig): Promise<RunningApp> {
+  const logger = new Logger('Bootstrap');
+  const stops: (() => Promise<void>)[] = [];
+  const dataDir = resolve(config.DATA_DIR);
+
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    const pg = await startEmbeddedPostgres({ dataDir: `${dataDir}/postgres`, persistent: true });
+    stops.push(() => pg.stop());
+    databaseUrl = await pg.createDatabase('erp').catch((error: Error) => {
+      if (!/already exists/.test(error.message)) throw error;
+      return pg.url.replace(/\/postgres$/, '/erp');
+    });
+    logger.log(`Embedded Postgres started (data in ${dataDir}/postgres)`);
+  }
+  let redisUrl = config.REDIS_URL;
+  if (!redisUrl) {
+    const redis = await startEmbeddedRedis({ dataDir: `${dataDir}/redis` });
+    stops.push(() => redis.stop());
+    redisUrl = redis.url;
+    logger.log(`Embedded Redis started at ${redisUrl} (AOF in ${dataDir}/redis)`);
+  }
+
+  const runtime: AppRuntime = { config, databaseUrl, redisUrl };
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), {
+    logger: config.NODE_ENV === 'test' ? ['error', 'warn'] : undefined,
+  });
+  const close = async () => {
+    await app.close();
+    for (const stop of stops.reverse()) await stop();
+  };
+  try {
+    const seeded = await seedDemoData(app.get<DataSource>(getDataSourceToken()), config.SEED_PRODUCTS);
+    if (seeded) logger.log(`Seeded ${config.SEED_PRODUCTS} demo products`);
+    await app.listen(config.PORT, config.HOST);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const url = (await app.getUrl()).replace('[::1]', 'localhost');
+  return { app, url, close };
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+const url = (what: string, schemes: string[]) =>
+  z
+    .string()
+    .refine((v) => schemes.some((s) => v.startsWith(`${s}://`)), `${what} must start with ${schemes.map((s) => `${s}://`).join(' or ')}`)
+    .optional();
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: url('DATABASE_URL', ['postgres', 'postgresql']),
+  REDIS_URL: url('REDIS_URL', ['redis', 'rediss']),
+  DATA_DIR: z.string().min(1).default('.data'),
+  CACHE_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'CACHE_PREFIX must be 1–64 letters, digits or "_ . : -"').default('erp'),
+  CACHE_L1_MAX_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+  CACHE_L1_MAX_ENTRIES: z.coerce.number().int().positive().default(50_000),
+  SEED_PRODUCTS: z.coerce.number().int().min(0).max(1_000_000).default(5000),
+});
+
+export type AppConfig = z.infer<typeof schema>;
+
+/** Reads and validates the environment once at boot; a bad value stops the app with its name. */
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration (see .env.example):\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** Runtime connection settings, after embedded servers (if any) were started. */
+export interface AppRuntime {
+  config: AppConfig;
+  databaseUrl: string;
+  redisUrl: string;
+}

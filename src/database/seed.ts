@@ -1,0 +1,29 @@
+import type { DataSource } from 'typeorm';
+
+/**
+ * Loads demo data once: 20 categories and `products` products. Runs only when the products table
+ * is empty, so restarts keep whatever was changed through the API.
+ */
+export async function seedDemoData(dataSource: DataSource, products: number): Promise<boolean> {
+  const [{ count }] = (await dataSource.query('SELECT count(*)::int AS count FROM products')) as [{ count: number }];
+  if (count > 0 || products === 0) return false;
+  await dataSource.transaction(async (tx) => {
+    await tx.query(`
+      INSERT INTO categories (name)
+      SELECT 'Category ' || lpad(n::text, 2, '0') FROM generate_series(1, 20) AS n
+      ON CONFLICT (name) DO NOTHING`);
+    await tx.query(
+      `
+      INSERT INTO products (sku, name, description, price, category_id, active)
+      SELECT 'SKU-' || lpad(n::text, 6, '0'),
+             'Product ' || n,
+             'Demo product number ' || n || ' of the sample catalog.',
+             round((1 + (n * 7919 % 100000) / 100.0)::numeric, 2),
+             (SELECT id FROM categories ORDER BY id OFFSET (n % 20) LIMIT 1),
+             n % 10 <> 0
+      FROM generate_series(1, $1::int) AS n`,
+      [products],
+    );
+  });
+  return true;
+}

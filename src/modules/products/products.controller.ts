@@ -1,0 +1,29 @@
+import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { ParseIdPipe, ZodValidationPipe } from '../../common/pipes/index.js';
+import { listProductsQuerySchema, type ListProductsQuery } from './dto/list-products.query.js';
+import type { ProductPage, ProductView } from './dto/product.view.js';
+import { updateProductSchema, type UpdateProductDto } from './dto/update-product.dto.js';
+import { ProductsService } from './products.service.js';
+
+@Controller('products')
+export class ProductsController {
+  constructor(private readonly products: ProductsService) {}
+
+  @Get()
+  list(@Query(new ZodValidationPipe(listProductsQuerySchema, 'query')) query: ListProductsQuery): Promise<ProductPage> {
+    return this.products.list(query);
+  }
+
+  @Get(':id')
+  findOne(@Param('id', new ParseIdPipe()) id: number): Promise<ProductView> {
+    return this.products.findOne(id);
+  }
+
+  @Patch(':id')
+  update(
+    @Param('id', new ParseIdPipe()) id: number,
+    @Body(new ZodValidationPipe(updateProductSchema)) patch: UpdateProductDto,
+  ): Promise<ProductView> {
+    return this.products.update(id, patch);
+  }
+}

@@ -1,0 +1,117 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startApp, type RunningApp } from '../../src/bootstrap.js';
+import { CacheService } from '../../src/cache/index.js';
+import { loadAppConfig } from '../../src/config/app-config.js';
+import { uniquePrefix } from '../helpers/cache-instance.js';
+
+describe('sample app: products through the cache', () => {
+  let running: RunningApp;
+  let http: ReturnType<typeof request>;
+  let cache: CacheService;
+
+  beforeAll(async () => {
+    running = await startApp(
+      loadAppConfig({
+        NODE_ENV: 'test',
+        PORT: '0',
+        DATABASE_URL: inject('databaseUrl'),
+        REDIS_URL: inject('redisUrl'),
+        CACHE_PREFIX: uniquePrefix('app'),
+        SEED_PRODUCTS: '200',
+      }),
+    );
+    http = request(running.app.getHttpServer());
+    cache = running.app.get(CacheService);
+  });
+  afterAll(() => running?.close());
+
+  it('serves a product, the second time from the cache', async () => {
+    const first = await http.get('/products/7').expect(200);
+    expect(first.body).toMatchObject({ id: 7, sku: 'SKU-000007', name: 'Product 7' });
+    const hitsBefore = cache.stats().l1!.hits;
+    const second = await http.get('/products/7').expect(200);
+    expect(second.body).toEqual(first.body);
+    expect(cache.stats().l1!.hits).toBe(hitsBefore + 1);
+  });
+
+  it('returns the new value right after a PATCH, for the item and the cached lists', async () => {
+    await http.get('/products/8').expect(200);
+    const listBefore = await http.get('/products').query({ search: 'Product 8', pageSize: 100 }).expect(200);
+    expect(listBefore.body.items.map((p: { id: number }) => p.id)).toContain(8);
+
+    const patched = await http.patch('/products/8').send({ name: 'Renamed eight', price: 12.5, active: false }).expect(200);
+    expect(patched.body).toMatchObject({ id: 8, name: 'Renamed eight', price: '12.50', active: false });
+
+    expect((await http.get('/products/8').expect(200)).body).toMatchObject({ name: 'Renamed eight', price: '12.50' });
+    const listAfter = await http.get('/products').query({ search: 'Product 8', pageSize: 100 }).expect(200);
+    expect(listAfter.body.items.map((p: { id: number }) => p.id)).not.toContain(8);
+    const renamed = await http.get('/products').query({ search: 'Renamed eight' }).expect(200);
+    expect(renamed.body.items).toHaveLength(1);
+  });
+
+  it('moves a product between category lists when its category changes', async () => {
+    const product = (await http.get('/products/9').expect(200)).body as { categoryId: number };
+    const from = product.categoryId;
+    const to = from === 1 ? 2 : 1;
+    const inFrom = async () =>
+      ((await http.get('/products').query({ categoryId: from, pageSize: 100 })).body.items as { id: number }[]).map((p) => p.id);
+    const inTo = async () =>
+      ((await http.get('/products').query({ categoryId: to, pageSize: 100 })).body.items as { id: number }[]).map((p) => p.id);
+    expect(await inFrom()).toContain(9);
+    expect(await inTo()).not.toContain(9);
+    await http.patch('/products/9').send({ categoryId: to }).expect(200);
+    expect(await inFrom()).not.toContain(9);
+    expect(await inTo()).toContain(9);
+  });
+
+  it('paginates and filters lists, with the same cache entry for the same filters in any order', async () => {
+    const a = await http.get('/products?active=true&pageSize=5&page=2').expect(200);
+    expect(a.body).toMatchObject({ page: 2, pageSize: 5 });
+    expect(a.body.items).toHaveLength(5);
+    const hits = cache.stats().l1!.hits;
+    const b = await http.get('/products?page=2&pageSize=5&active=true').expect(200);
+    expect(b.body).toEqual(a.body);
+    expect(cache.stats().l1!.hits).toBe(hits + 1);
+  });
+
+  it.each([
+    ['/products/abc', 'id must be a positive integer'],
+    ['/products/0', 'id must be a positive integer'],
+    ['/products/-3', 'id must be a positive integer'],
+  ])('GET %s is a 400 naming the id', async (path, message) => {
+    const res = await http.get(path).expect(400);
+    expect(res.body.message).toContain(message);
+  });
+
+  it('GET of an unknown id is a 404', async () => {
+    const res = await http.get('/products/99999').expect(404);
+    expect(res.body.message).toBe('Product 99999 not found');
+  });
+
+  it.each([
+    [{ price: -1 }, 'price'],
+    [{ price: '1.234' }, 'price'],
+    [{ name: '' }, 'name'],
+    [{ active: 'yes' }, 'active'],
+    [{ categoryId: 1.5 }, 'categoryId'],
+    [{ categoryId: 9999 }, 'categoryId'],
+    [{ colour: 'red' }, 'colour'],
+    [{}, 'body'],
+  ])('PATCH with %j is a 400 naming %s, and changes nothing', async (body, field) => {
+    const before = (await http.get('/products/10').expect(200)).body;
+    const res = await http.patch('/products/10').send(body).expect(400);
+    expect(res.body.issues.map((i: { field: string }) => i.field)).toContain(field);
+    expect((await http.get('/products/10').expect(200)).body).toEqual(before);
+  });
+
+  it('PATCH of an unknown id is a 404; malformed JSON is a 400', async () => {
+    await http.patch('/products/99999').send({ name: 'x' }).expect(404);
+    await http.patch('/products/10').set('content-type', 'application/json').send('{"name":').expect(400);
+  });
+
+  it('rejects unknown or bad list filters with a 400 naming them', async () => {
+    const res = await http.get('/products?page=0&pageSize=500&colour=red').expect(400);
+    expect(res.body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['colour', 'page', 'pageSize']);
+  });
+});
