@@ -5,7 +5,10 @@ import { CacheConfigError } from './errors/cache-config.error.js';
 const ms = (what: string) =>
   z.number({ error: `${what} must be a number of milliseconds` }).int(`${what} must be whole milliseconds`);
 const bytes = (what: string) =>
-  z.number({ error: `${what} must be a number of bytes` }).int().positive(`${what} must be > 0 bytes`);
+  z
+    .number({ error: `${what} must be a number of bytes` })
+    .int()
+    .positive(`${what} must be > 0 bytes`);
 
 const schema = z.strictObject({
   prefix: z
@@ -36,7 +39,9 @@ const schema = z.strictObject({
           .string()
           .regex(/^rediss?:\/\//, 'redis.url must look like redis://host:6379/0 (or rediss:// for TLS)')
           .optional(),
-        client: z.custom<object>((v) => typeof v === 'object' && v !== null, 'redis.client must be an ioredis client').optional(),
+        client: z
+          .custom<object>((v) => typeof v === 'object' && v !== null, 'redis.client must be an ioredis client')
+          .optional(),
         commandTimeout: ms('redis.commandTimeout').positive().optional(),
         connectTimeout: ms('redis.connectTimeout').positive().optional(),
       }),

@@ -1,11 +1,4 @@
-import {
-  Inject,
-  Logger,
-  Module,
-  Optional,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Logger, Module, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { CacheModuleOptions } from './cache-options.interface.js';
 import { validateCacheOptions } from './cache-options.schema.js';
 import { CACHE_MODULE_OPTIONS, ConfigurableModuleClass } from './cache.module-definition.js';

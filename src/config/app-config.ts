@@ -3,7 +3,10 @@ import { z } from 'zod';
 const url = (what: string, schemes: string[]) =>
   z
     .string()
-    .refine((v) => schemes.some((s) => v.startsWith(`${s}://`)), `${what} must start with ${schemes.map((s) => `${s}://`).join(' or ')}`)
+    .refine(
+      (v) => schemes.some((s) => v.startsWith(`${s}://`)),
+      `${what} must start with ${schemes.map((s) => `${s}://`).join(' or ')}`,
+    )
     .optional();
 
 const schema = z.object({
@@ -13,8 +16,15 @@ const schema = z.object({
   DATABASE_URL: url('DATABASE_URL', ['postgres', 'postgresql']),
   REDIS_URL: url('REDIS_URL', ['redis', 'rediss']),
   DATA_DIR: z.string().min(1).default('.data'),
-  CACHE_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'CACHE_PREFIX must be 1–64 letters, digits or "_ . : -"').default('erp'),
-  CACHE_L1_MAX_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+  CACHE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'CACHE_PREFIX must be 1–64 letters, digits or "_ . : -"')
+    .default('erp'),
+  CACHE_L1_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
   CACHE_L1_MAX_ENTRIES: z.coerce.number().int().positive().default(50_000),
   SEED_PRODUCTS: z.coerce.number().int().min(0).max(1_000_000).default(5000),
 });

@@ -40,7 +40,10 @@ describe('sample app: products through the cache', () => {
     const listBefore = await http.get('/products').query({ search: 'Product 8', pageSize: 100 }).expect(200);
     expect(listBefore.body.items.map((p: { id: number }) => p.id)).toContain(8);
 
-    const patched = await http.patch('/products/8').send({ name: 'Renamed eight', price: 12.5, active: false }).expect(200);
+    const patched = await http
+      .patch('/products/8')
+      .send({ name: 'Renamed eight', price: 12.5, active: false })
+      .expect(200);
     expect(patched.body).toMatchObject({ id: 8, name: 'Renamed eight', price: '12.50', active: false });
 
     expect((await http.get('/products/8').expect(200)).body).toMatchObject({ name: 'Renamed eight', price: '12.50' });
@@ -55,9 +58,13 @@ describe('sample app: products through the cache', () => {
     const from = product.categoryId;
     const to = from === 1 ? 2 : 1;
     const inFrom = async () =>
-      ((await http.get('/products').query({ categoryId: from, pageSize: 100 })).body.items as { id: number }[]).map((p) => p.id);
+      ((await http.get('/products').query({ categoryId: from, pageSize: 100 })).body.items as { id: number }[]).map(
+        (p) => p.id,
+      );
     const inTo = async () =>
-      ((await http.get('/products').query({ categoryId: to, pageSize: 100 })).body.items as { id: number }[]).map((p) => p.id);
+      ((await http.get('/products').query({ categoryId: to, pageSize: 100 })).body.items as { id: number }[]).map(
+        (p) => p.id,
+      );
     expect(await inFrom()).toContain(9);
     expect(await inTo()).not.toContain(9);
     await http.patch('/products/9').send({ categoryId: to }).expect(200);

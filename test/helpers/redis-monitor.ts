@@ -17,7 +17,10 @@ export async function monitorRedis(url: string, prefix: string) {
     /** Waits until MONITOR has caught up with everything sent so far, then stops. */
     async stop(): Promise<string[][]> {
       const marker = `${prefix}~monitor-end`;
-      await client.duplicate().get(marker).finally(() => undefined);
+      await client
+        .duplicate()
+        .get(marker)
+        .finally(() => undefined);
       const deadline = Date.now() + 2000;
       while (!commands.some((c) => c.includes(marker)) && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 5));

@@ -15,7 +15,9 @@ describe('Redis stopped mid-test', () => {
 
   async function boot(prefix: string, l1 = true) {
     const moduleRef = await Test.createTestingModule({
-      imports: [CacheModule.forRoot({ prefix, redis: { url: server.url, commandTimeout: 300 }, ...(l1 ? {} : { l1: false }) })],
+      imports: [
+        CacheModule.forRoot({ prefix, redis: { url: server.url, commandTimeout: 300 }, ...(l1 ? {} : { l1: false }) }),
+      ],
     })
       .setLogger({ log: vi.fn(), error: vi.fn(), warn, debug: vi.fn(), verbose: vi.fn() })
       .compile();
@@ -50,10 +52,13 @@ describe('Redis stopped mid-test', () => {
 
     // Once reconnected, the instance replays the tag bump, so no instance reads the doomed entry.
     await vi.waitFor(async () => expect(await observer.cache.get('kept')).toBeUndefined(), { timeout: 10_000 });
-    await vi.waitFor(async () => {
-      await a.cache.set('after', 'back');
-      expect(await observer.cache.get('after')).toBe('back');
-    }, { timeout: 10_000 });
+    await vi.waitFor(
+      async () => {
+        await a.cache.set('after', 'back');
+        expect(await observer.cache.get('after')).toBe('back');
+      },
+      { timeout: 10_000 },
+    );
     await a.app.close();
     await observer.app.close();
   });

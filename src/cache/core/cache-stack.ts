@@ -67,11 +67,20 @@ export class CacheStack {
     if (this.l2 && this.pending.size > 0) await this.remote('invalidate', async () => true);
   }
 
-  async get<T>(ns: NamespacePath, key: string): Promise<T | undefined> {
-    const full = ns.keyOf(key);
-    const now = Date.now();
-    const local = this.l1?.lookup(full, now);
-    if (local !== undefined && now < local.freshUntil) return this.hit('l1', key, local);
+  /** The hit path is synchronous (no async frame); only a miss in L1 pays for one. */
+  get<T>(ns: NamespacePath, key: string): Promise<T | undefined> {
+    try {
+      const full = ns.keyOf(key);
+      const now = Date.now();
+      const local = this.l1?.lookup(full, now);
+      if (local !== undefined && now < local.freshUntil) return Promise.resolve(this.hit<T>('l1', key, local));
+      return this.getRemote<T>(key, full, now);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  private async getRemote<T>(key: string, full: string, now: number): Promise<T | undefined> {
     const remote = this.l2 && (await this.readRemote(full));
     if (remote !== undefined && now < remote.freshUntil) return this.hit('l2', key, remote);
     this.miss(key);
@@ -97,12 +106,30 @@ export class CacheStack {
     return out;
   }
 
-  async getOrSet<T>(ns: NamespacePath, key: string, loader: Loader<T>, options: CacheSetOptions = {}): Promise<T> {
-    const full = ns.keyOf(key);
-    const now = Date.now();
-    let stale: SharedEntry | undefined = this.l1?.lookup(full, now);
+  getOrSet<T>(ns: NamespacePath, key: string, loader: Loader<T>, options?: CacheSetOptions): Promise<T> {
+    try {
+      const full = ns.keyOf(key);
+      const now = Date.now();
+      const local = this.l1?.lookup(full, now);
+      if (local !== undefined && now < local.freshUntil) return Promise.resolve(this.hit<T>('l1', key, local));
+      return this.resolve(ns, key, full, now, local, loader, options ?? {});
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  /** L1 missed or is stale: L2, then grace, then the (single-flight) loader. */
+  private async resolve<T>(
+    ns: NamespacePath,
+    key: string,
+    full: string,
+    now: number,
+    local: SharedEntry | undefined,
+    loader: Loader<T>,
+    options: CacheSetOptions,
+  ): Promise<T> {
+    let stale = local;
     let staleLayer: 'l1' | 'l2' = 'l1';
-    if (stale !== undefined && now < stale.freshUntil) return this.hit('l1', key, stale);
     if (this.l2) {
       const remote = await this.readRemote(full);
       if (remote !== undefined && now < remote.freshUntil) return this.hit('l2', key, remote);
@@ -123,7 +150,10 @@ export class CacheStack {
     await this.mset(ns, [{ key, value, ...options }]);
   }
 
-  async mset(ns: NamespacePath, entries: readonly ({ key: string; value: unknown } & CacheSetOptions)[]): Promise<void> {
+  async mset(
+    ns: NamespacePath,
+    entries: readonly ({ key: string; value: unknown } & CacheSetOptions)[],
+  ): Promise<void> {
     const now = Date.now();
     const writes = entries.map((entry) => {
       const fill = this.fillOf(entry.key, ns.keyOf(entry.key), entry, ns);
@@ -131,12 +161,18 @@ export class CacheStack {
     });
     this.fence.record(writes.map(({ fill }) => keyDep(fill.full)));
     if (this.l2) {
-      const stored = await this.remote('set', () => this.l2!.set(writes.map(({ fill, payload }) => toWrite(fill, payload))));
+      const stored = await this.remote('set', () =>
+        this.l2!.set(writes.map(({ fill, payload }) => toWrite(fill, payload))),
+      );
       // Redis failed: this instance keeps the new value in L1; the older L2 copy is dropped on recovery.
       if (stored === undefined) this.pending.addKeys(writes.map(({ fill }) => fill.full));
     }
     for (const { fill, payload } of writes) {
-      this.l1?.set(fill.full, this.materialize(payload, fill.deps, now, fill.ttl, fill.grace, fill.full), payload.length);
+      this.l1?.set(
+        fill.full,
+        this.materialize(payload, fill.deps, now, fill.ttl, fill.grace, fill.full),
+        payload.length,
+      );
       this.emitSet(fill.key, payload.length);
     }
   }
@@ -182,7 +218,8 @@ export class CacheStack {
 
   private async fill(fill: Fill, loader: Loader<unknown>): Promise<SharedEntry> {
     const started = this.fence.current;
-    const token: FillToken | undefined = this.l2 && (await this.remote('fill', () => this.l2!.beginFill(fill.full, fill.deps, fill.ttl + fill.grace)));
+    const token: FillToken | undefined =
+      this.l2 && (await this.remote('fill', () => this.l2!.beginFill(fill.full, fill.deps, fill.ttl + fill.grace)));
     const value = await loader();
     const payload = this.encode(fill.full, value);
     const entry = this.materialize(payload, fill.deps, Date.now(), fill.ttl, fill.grace, fill.full);
@@ -240,7 +277,14 @@ export class CacheStack {
   }
 
   /** Decodes the cache's own copy of a value and freezes it when it is plain data. */
-  private materialize(payload: Buffer, deps: readonly string[], now: number, fresh: number, grace: number, full?: string): SharedEntry {
+  private materialize(
+    payload: Buffer,
+    deps: readonly string[],
+    now: number,
+    fresh: number,
+    grace: number,
+    full?: string,
+  ): SharedEntry {
     let value: unknown;
     try {
       value = this.codec.decode(payload);
@@ -267,7 +311,10 @@ export class CacheStack {
    * Runs a Redis operation fail-open: undefined on error (counted, logged once per burst). Every
    * L2 operation resolves to a defined value, so undefined always means "failed".
    */
-  private async remote<R extends NonNullable<unknown>>(operation: string, run: () => Promise<R>): Promise<R | undefined> {
+  private async remote<R extends NonNullable<unknown>>(
+    operation: string,
+    run: () => Promise<R>,
+  ): Promise<R | undefined> {
     try {
       if (this.pending.size > 0) await this.pending.flush(this.l2!);
       const result = await run();
@@ -304,7 +351,8 @@ export class CacheStack {
 
   private emitSet(key: string, bytes: number): void {
     this.stats.sets++;
-    if (this.events.has('set')) this.events.emit('set', { layer: this.l2 ? 'l2' : 'l1', group: this.config.keyGroup(key), bytes });
+    if (this.events.has('set'))
+      this.events.emit('set', { layer: this.l2 ? 'l2' : 'l1', group: this.config.keyGroup(key), bytes });
   }
 }
 

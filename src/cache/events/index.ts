@@ -1,8 +1,3 @@
-export type {
-  CacheEventListener,
-  CacheEventMap,
-  CacheEventName,
-  CacheLayer,
-} from './cache-events.interface.js';
+export type { CacheEventListener, CacheEventMap, CacheEventName, CacheLayer } from './cache-events.interface.js';
 export { CacheEvents } from './cache-events.js';
 export { defaultKeyGroup } from './key-group.js';

@@ -18,7 +18,15 @@ describe('value guard', () => {
 
   it('clones every type the serializer produces, keeping shared references shared', () => {
     const shared = { n: 1 };
-    const value = { d: new Date(5), m: new Map([[1, shared]]), s: new Set([shared]), b: Buffer.from('x'), u: new Uint16Array([7]), big: 1n, again: shared };
+    const value = {
+      d: new Date(5),
+      m: new Map([[1, shared]]),
+      s: new Set([shared]),
+      b: Buffer.from('x'),
+      u: new Uint16Array([7]),
+      big: 1n,
+      again: shared,
+    };
     const copy = cloneValue(value);
     expect(copy).toEqual(value);
     expect(copy.d).not.toBe(value.d);

@@ -77,11 +77,9 @@ export class L2Cache {
   }
 
   async read(keys: readonly string[]): Promise<(L2RawEntry | undefined)[]> {
-    const reply = (await this.scripts(this.redis).cacheReadBuffer(
-      keys.length,
-      ...keys,
-      this.versionPrefix,
-    )) as (Buffer | number | null)[];
+    const reply = (await this.scripts(this.redis).cacheReadBuffer(keys.length, ...keys, this.versionPrefix)) as (
+      Buffer | number | null
+    )[];
     const out: (L2RawEntry | undefined)[] = new Array(keys.length);
     for (let i = 0; i < keys.length; i++) {
       const payload = reply[i * 4] as Buffer | null;
@@ -144,18 +142,13 @@ export class L2Cache {
   /** Returns how many of `keys` held an entry. */
   async delete(keys: readonly string[]): Promise<number> {
     if (keys.length === 0) return 0;
-    return Number(
-      await this.scripts(this.redis).cacheDelete(keys.length, ...keys, this.fillWindow),
-    );
+    return Number(await this.scripts(this.redis).cacheDelete(keys.length, ...keys, this.fillWindow));
   }
 
   /** Invalidates every entry depending on any of `deps` (one INCR each, one round trip). */
   async bump(deps: readonly string[]): Promise<true> {
     if (deps.length === 0) return true;
-    await this.scripts(this.redis).cacheBump(
-      deps.length,
-      ...deps.map((dep) => this.versionPrefix + dep),
-    );
+    await this.scripts(this.redis).cacheBump(deps.length, ...deps.map((dep) => this.versionPrefix + dep));
     return true;
   }
 

@@ -34,9 +34,7 @@ export class RedisConnection {
     try {
       await this.client.connect();
     } catch (error) {
-      this.logger.warn(
-        `Redis is not reachable (${(error as Error).message}); caching in process only until it is.`,
-      );
+      this.logger.warn(`Redis is not reachable (${(error as Error).message}); caching in process only until it is.`);
     }
   }
 

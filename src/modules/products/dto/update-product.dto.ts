@@ -7,13 +7,19 @@ export const updateProductSchema = z
     price: z
       .union([z.number(), z.string()])
       .transform((v) => String(v).trim())
-      .refine((v) => /^\d{1,10}(\.\d{1,2})?$/.test(v), 'must be a non-negative amount with at most 2 decimals, e.g. "12.50"')
+      .refine(
+        (v) => /^\d{1,10}(\.\d{1,2})?$/.test(v),
+        'must be a non-negative amount with at most 2 decimals, e.g. "12.50"',
+      )
       .transform(toCents),
     categoryId: z.number().int('must be an integer').positive('must be a positive integer'),
     active: z.boolean(),
   })
   .partial()
-  .refine((patch) => Object.keys(patch).length > 0, 'send at least one of name, description, price, categoryId, active');
+  .refine(
+    (patch) => Object.keys(patch).length > 0,
+    'send at least one of name, description, price, categoryId, active',
+  );
 
 export type UpdateProductDto = z.infer<typeof updateProductSchema>;
 
