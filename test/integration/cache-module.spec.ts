@@ -1,4 +1,4 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Inject, Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { describe, expect, inject, it } from 'vitest';
 import { CacheConfigError, CacheModule, CacheService } from '../../src/cache/index.js';
@@ -14,7 +14,7 @@ class SettingsModule {}
 
 @Injectable()
 class Consumer {
-  constructor(readonly cache: CacheService) {}
+  constructor(@Inject(CacheService) readonly cache: CacheService) {}
 }
 
 /** Does not import CacheModule: it relies on `isGlobal`. */
