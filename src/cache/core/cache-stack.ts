@@ -1,18 +1,17 @@
 import type { Logger } from '@nestjs/common';
-import { CacheSerializationError } from '../errors/cache-serialization.error.js';
 import { CacheEvents } from '../events/cache-events.js';
 import type { L1Cache, SharedEntry } from '../l1/l1-cache.js';
-import { freezeIfPlain, valueOf } from '../l1/value-guard.js';
-import type { FillToken, L2Cache, L2RawEntry, L2Write } from '../l2/l2-cache.js';
+import { valueOf } from '../l1/value-guard.js';
+import type { L2Cache, L2Write } from '../l2/l2-cache.js';
 import type { PayloadCodec } from '../serialization/payload.codec.js';
 import type { CacheSetOptions } from './cache-entry.js';
+import { CacheStats } from './cache-stats.js';
+import { EntryCodec } from './entry-codec.js';
 import { ErrorReporter } from './error-reporter.js';
 import { InvalidationLog } from './invalidation-log.js';
-import type { NamespacePath } from './namespace-path.js';
-import { tagDeps } from './namespace-path.js';
-import { PendingInvalidations } from './pending-invalidations.js';
+import { tagDeps, type NamespacePath } from './namespace-path.js';
+import { RemoteTier } from './remote-tier.js';
 import { SingleFlight } from './single-flight.js';
-import { CacheStats } from './cache-stats.js';
 
 export interface StackConfig {
   /** Default freshness, ms. */
@@ -42,20 +41,23 @@ const keyDep = (full: string): string => `k:${full}`;
 export class CacheStack {
   readonly events = new CacheEvents();
   readonly stats = new CacheStats();
+  readonly l2: RemoteTier | undefined;
   private readonly reporter: ErrorReporter;
+  private readonly codec: EntryCodec;
   private readonly loads = new SingleFlight<SharedEntry>();
   private readonly reads = new SingleFlight<SharedEntry | undefined>();
   private readonly fence = new InvalidationLog();
-  private readonly pending = new PendingInvalidations();
 
   constructor(
     private readonly config: StackConfig,
-    private readonly codec: PayloadCodec,
+    codec: PayloadCodec,
     readonly l1: L1Cache | undefined,
-    readonly l2: L2Cache | undefined,
+    l2: L2Cache | undefined,
     logger: Pick<Logger, 'warn' | 'log'>,
   ) {
     this.reporter = new ErrorReporter(logger, this.events);
+    this.codec = new EntryCodec(codec);
+    this.l2 = l2 && new RemoteTier(l2, this.reporter);
   }
 
   get errors(): number {
@@ -64,7 +66,7 @@ export class CacheStack {
 
   /** Replays invalidations that failed while Redis was down; called when the client reconnects. */
   async flushPending(): Promise<void> {
-    if (this.l2 && this.pending.size > 0) await this.remote('invalidate', async () => true);
+    await this.l2?.flushPending();
   }
 
   /** The hit path is synchronous (no async frame); only a miss in L1 pays for one. */
@@ -157,22 +159,14 @@ export class CacheStack {
     const now = Date.now();
     const writes = entries.map((entry) => {
       const fill = this.fillOf(entry.key, ns.keyOf(entry.key), entry, ns);
-      return { fill, payload: this.encode(fill.full, entry.value) };
+      return { fill, payload: this.codec.encode(fill.full, entry.value) };
     });
     this.fence.record(writes.map(({ fill }) => keyDep(fill.full)));
-    if (this.l2) {
-      const stored = await this.remote('set', () =>
-        this.l2!.set(writes.map(({ fill, payload }) => toWrite(fill, payload))),
-      );
-      // Redis failed: this instance keeps the new value in L1; the older L2 copy is dropped on recovery.
-      if (stored === undefined) this.pending.addKeys(writes.map(({ fill }) => fill.full));
-    }
+    // If Redis fails, this instance keeps the new value in L1 and the older L2 copy is dropped on recovery.
+    await this.l2?.set(writes.map(({ fill, payload }) => toWrite(fill, payload)));
     for (const { fill, payload } of writes) {
-      this.l1?.set(
-        fill.full,
-        this.materialize(payload, fill.deps, now, fill.ttl, fill.grace, fill.full),
-        payload.length,
-      );
+      const entry = this.codec.local(fill.full, payload, fill.deps, now, fill.ttl, fill.grace);
+      this.l1?.set(fill.full, entry, payload.length);
       this.emitSet(fill.key, payload.length);
     }
   }
@@ -185,10 +179,8 @@ export class CacheStack {
     this.l1?.delete(full);
     this.stats.deletes++;
     if (this.events.has('delete')) this.events.emit('delete', { group: this.config.keyGroup(key) });
-    if (!this.l2) return inL1;
-    const removed = await this.remote('delete', () => this.l2!.delete([full]));
-    if (removed === undefined) this.pending.addKeys([full]);
-    return inL1 || (removed ?? 0) > 0;
+    const removed = (await this.l2?.delete([full])) ?? 0;
+    return inL1 || removed > 0;
   }
 
   async has(ns: NamespacePath, key: string): Promise<boolean> {
@@ -212,31 +204,24 @@ export class CacheStack {
     this.fence.record(deps);
     this.l1?.evictDependents(deps);
     this.stats.invalidations += deps.length;
-    if (!this.l2) return;
-    if ((await this.remote('invalidate', () => this.l2!.bump(deps))) === undefined) this.pending.addDeps(deps);
+    await this.l2?.bump(deps);
   }
 
   private async fill(fill: Fill, loader: Loader<unknown>): Promise<SharedEntry> {
     const started = this.fence.current;
-    const token: FillToken | undefined =
-      this.l2 && (await this.remote('fill', () => this.l2!.beginFill(fill.full, fill.deps, fill.ttl + fill.grace)));
+    const token = await this.l2?.beginFill(fill.full, fill.deps, fill.ttl + fill.grace);
     const value = await loader();
-    const payload = this.encode(fill.full, value);
-    const entry = this.materialize(payload, fill.deps, Date.now(), fill.ttl, fill.grace, fill.full);
-    const l1Safe = !this.fence.changedSince(started, [...fill.deps, keyDep(fill.full)]);
-    // Without an L2 commit (no Redis, or it failed) the local fence is the only check.
-    let stored = l1Safe;
-    if (token !== undefined) {
-      stored = (await this.remote('fill', () => this.l2!.commitFill(token, toWrite(fill, payload)))) ?? l1Safe;
-    }
-    if (!stored) {
+    const payload = this.codec.encode(fill.full, value);
+    const entry = this.codec.local(fill.full, payload, fill.deps, Date.now(), fill.ttl, fill.grace);
+    const committed = token && (await this.l2!.commitFill(token, toWrite(fill, payload)));
+    const unchangedHere = !this.fence.changedSince(started, [...fill.deps, keyDep(fill.full)]);
+    // L2's compare-and-set decides when Redis answered; otherwise (no Redis, or it failed) the local fence.
+    if (!(committed ?? unchangedHere)) {
       this.stats.fillsRefused++;
       if (this.events.has('fill-refused')) this.events.emit('fill-refused', { group: this.config.keyGroup(fill.key) });
       return entry;
     }
-    if (this.l1 && !this.fence.changedSince(started, [...fill.deps, keyDep(fill.full)])) {
-      this.l1.set(fill.full, entry, payload.length);
-    }
+    if (unchangedHere) this.l1?.set(fill.full, entry, payload.length);
     this.emitSet(fill.key, payload.length);
     return entry;
   }
@@ -248,82 +233,24 @@ export class CacheStack {
   /** One L2 round trip; fresh and stale entries are refilled into L1 unless invalidated meanwhile. */
   private async readRemoteMany(fulls: readonly string[]): Promise<(SharedEntry | undefined)[]> {
     const started = this.fence.current;
-    const raw = await this.remote('read', () => this.l2!.read(fulls));
-    if (raw === undefined) return [];
+    const raw = (await this.l2!.read(fulls)) ?? [];
     const now = Date.now();
     return raw.map((item, i) => {
       const full = fulls[i]!;
-      const entry = item && this.fromRemote(full, item, now);
-      if (entry !== undefined && this.l1 && !this.fence.changedSince(started, [...entry.deps, keyDep(full)])) {
-        this.l1.set(full, entry, item!.payload.length);
+      if (item === undefined || item.pttl <= 0) return undefined;
+      let entry: SharedEntry;
+      try {
+        entry = this.codec.remote(item, now);
+      } catch (error) {
+        this.stats.corrupt++;
+        this.l2!.dropCorrupt(full, error);
+        return undefined;
+      }
+      if (this.l1 && !this.fence.changedSince(started, [...entry.deps, keyDep(full)])) {
+        this.l1.set(full, entry, item.payload.length);
       }
       return entry;
     });
-  }
-
-  private fromRemote(full: string, raw: L2RawEntry, now: number): SharedEntry | undefined {
-    if (raw.pttl <= 0) return undefined;
-    try {
-      const entry = this.materialize(raw.payload, raw.deps, now, raw.pttl - raw.grace, raw.grace);
-      entry.storedAt = now - (raw.ttl + raw.grace - raw.pttl);
-      return entry;
-    } catch (error) {
-      // Undecodable bytes under our key: count it, drop the entry, treat as a miss.
-      this.stats.corrupt++;
-      this.reporter.report('l2', 'decode', error);
-      void this.remote('delete', () => this.l2!.delete([full]));
-      return undefined;
-    }
-  }
-
-  /** Decodes the cache's own copy of a value and freezes it when it is plain data. */
-  private materialize(
-    payload: Buffer,
-    deps: readonly string[],
-    now: number,
-    fresh: number,
-    grace: number,
-    full?: string,
-  ): SharedEntry {
-    let value: unknown;
-    try {
-      value = this.codec.decode(payload);
-    } catch (error) {
-      if (full === undefined) throw error;
-      throw new CacheSerializationError(full, error);
-    }
-    const shared = freezeIfPlain(value);
-    return { value, shared, deps, storedAt: now, freshUntil: now + fresh, staleUntil: now + fresh + grace };
-  }
-
-  private encode(full: string, value: unknown): Buffer {
-    if (value === undefined) {
-      throw new CacheSerializationError(full, new Error('undefined means "absent" to the cache; store null instead'));
-    }
-    try {
-      return this.codec.encode(value);
-    } catch (error) {
-      throw new CacheSerializationError(full, error);
-    }
-  }
-
-  /**
-   * Runs a Redis operation fail-open: undefined on error (counted, logged once per burst). Every
-   * L2 operation resolves to a defined value, so undefined always means "failed".
-   */
-  private async remote<R extends NonNullable<unknown>>(
-    operation: string,
-    run: () => Promise<R>,
-  ): Promise<R | undefined> {
-    try {
-      if (this.pending.size > 0) await this.pending.flush(this.l2!);
-      const result = await run();
-      this.reporter.recovered('l2');
-      return result;
-    } catch (error) {
-      this.reporter.report('l2', operation, error);
-      return undefined;
-    }
   }
 
   private fillOf(key: string, full: string, options: CacheSetOptions, ns: NamespacePath): Fill {

@@ -1,0 +1,50 @@
+import { CacheSerializationError } from '../errors/cache-serialization.error.js';
+import type { SharedEntry } from '../l1/l1-cache.js';
+import { freezeIfPlain } from '../l1/value-guard.js';
+import type { L2RawEntry } from '../l2/l2-cache.js';
+import type { PayloadCodec } from '../serialization/payload.codec.js';
+
+/**
+ * Turns values into stored bytes and bytes into entries. Every entry holds the cache's own decoded
+ * copy of the value, deep-frozen when it is plain data, so all paths return the same shape.
+ */
+export class EntryCodec {
+  constructor(private readonly codec: PayloadCodec) {}
+
+  /** Throws `CacheSerializationError` naming `full` for values the cache cannot store. */
+  encode(full: string, value: unknown): Buffer {
+    if (value === undefined) {
+      throw new CacheSerializationError(full, new Error('undefined means "absent" to the cache; store null instead'));
+    }
+    try {
+      return this.codec.encode(value);
+    } catch (error) {
+      throw new CacheSerializationError(full, error);
+    }
+  }
+
+  /** The entry for bytes this process just encoded; fresh for `ttl` ms, then stale for `grace` ms. */
+  local(full: string, payload: Buffer, deps: readonly string[], now: number, ttl: number, grace: number): SharedEntry {
+    try {
+      return this.entry(payload, deps, now, ttl, grace);
+    } catch (error) {
+      throw new CacheSerializationError(full, error);
+    }
+  }
+
+  /**
+   * The entry for bytes read from Redis; its remaining freshness comes from Redis's PTTL, so no
+   * clock is compared across machines. Throws if the bytes cannot be decoded.
+   */
+  remote(raw: L2RawEntry, now: number): SharedEntry {
+    const entry = this.entry(raw.payload, raw.deps, now, raw.pttl - raw.grace, raw.grace);
+    entry.storedAt = now - (raw.ttl + raw.grace - raw.pttl);
+    return entry;
+  }
+
+  private entry(payload: Buffer, deps: readonly string[], now: number, fresh: number, grace: number): SharedEntry {
+    const value = this.codec.decode(payload);
+    const shared = freezeIfPlain(value);
+    return { value, shared, deps, storedAt: now, freshUntil: now + fresh, staleUntil: now + fresh + grace };
+  }
+}

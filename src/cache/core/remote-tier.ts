@@ -1,0 +1,71 @@
+import type { FillToken, L2Cache, L2RawEntry, L2Write } from '../l2/l2-cache.js';
+import type { ErrorReporter } from './error-reporter.js';
+import { PendingInvalidations } from './pending-invalidations.js';
+
+/**
+ * L2 as the stack sees it: every operation fails open (resolves to undefined, the error counted and
+ * logged once per burst), and writes or invalidations that failed are kept and replayed before the
+ * next successful use, so entries invalidated during an outage are never read back afterwards.
+ */
+export class RemoteTier {
+  private readonly pending = new PendingInvalidations();
+
+  constructor(
+    private readonly l2: L2Cache,
+    private readonly reporter: ErrorReporter,
+  ) {}
+
+  read(fulls: readonly string[]): Promise<(L2RawEntry | undefined)[] | undefined> {
+    return this.run('read', () => this.l2.read(fulls));
+  }
+
+  beginFill(full: string, deps: readonly string[], ttl: number): Promise<FillToken | undefined> {
+    return this.run('fill', () => this.l2.beginFill(full, deps, ttl));
+  }
+
+  /** True when stored, false when refused (something moved), undefined when Redis failed. */
+  commitFill(token: FillToken, write: L2Write): Promise<boolean | undefined> {
+    return this.run('fill', () => this.l2.commitFill(token, write));
+  }
+
+  /** On failure the keys' older L2 copies are dropped once Redis is back. */
+  async set(writes: readonly L2Write[]): Promise<boolean> {
+    const done = await this.run('set', () => this.l2.set(writes));
+    if (done === undefined) this.pending.addKeys(writes.map((write) => write.key));
+    return done !== undefined;
+  }
+
+  /** How many keys held an entry; on failure the delete is replayed later and 0 is returned. */
+  async delete(fulls: readonly string[]): Promise<number> {
+    const removed = await this.run('delete', () => this.l2.delete(fulls));
+    if (removed === undefined) this.pending.addKeys(fulls);
+    return removed ?? 0;
+  }
+
+  async bump(deps: readonly string[]): Promise<void> {
+    if ((await this.run('invalidate', () => this.l2.bump(deps))) === undefined) this.pending.addDeps(deps);
+  }
+
+  /** Replays what failed while Redis was down; called when the client (re)connects. */
+  async flushPending(): Promise<void> {
+    if (this.pending.size > 0) await this.run('invalidate', async () => true);
+  }
+
+  /** Undecodable bytes under one of our keys: counted as an error and removed. */
+  dropCorrupt(full: string, error: unknown): void {
+    this.reporter.report('l2', 'decode', error);
+    void this.delete([full]);
+  }
+
+  private async run<R extends NonNullable<unknown>>(operation: string, op: () => Promise<R>): Promise<R | undefined> {
+    try {
+      if (this.pending.size > 0) await this.pending.flush(this.l2);
+      const result = await op();
+      this.reporter.recovered('l2');
+      return result;
+    } catch (error) {
+      this.reporter.report('l2', operation, error);
+      return undefined;
+    }
+  }
+}
