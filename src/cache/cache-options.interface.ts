@@ -36,6 +36,11 @@ export interface CacheModuleOptions {
   l1?: L1ModuleOptions | false;
   /** Redis connection, or `false` for an in-process-only cache. Required: there is no implicit localhost. */
   redis?: RedisModuleOptions | false;
+  /**
+   * Keep other instances' L1 consistent over Redis pub/sub (default true whenever both tiers are
+   * on). Turn off only for a single instance: with the bus, L1 is bypassed while it is disconnected.
+   */
+  bus?: boolean;
   /** Compress payloads larger than this many bytes (brotli); `false` never compresses. Default 16 384. */
   compressAbove?: number | false;
   /**

@@ -47,6 +47,7 @@ const schema = z.strictObject({
       }),
     ])
     .optional(),
+  bus: z.boolean('bus must be true or false').optional(),
   compressAbove: z.union([z.literal(false), bytes('compressAbove')]).optional(),
   fillWindow: ms('fillWindow').positive('fillWindow must be > 0 ms').optional(),
   serializer: z

@@ -2,3 +2,4 @@
 export const CACHE_STACK = Symbol('CACHE_STACK');
 export const CACHE_REDIS = Symbol('CACHE_REDIS');
 export const CACHE_ROOT_NAMESPACE = Symbol('CACHE_ROOT_NAMESPACE');
+export const CACHE_BUS = Symbol('CACHE_BUS');

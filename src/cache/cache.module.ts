@@ -2,7 +2,8 @@ import { Inject, Logger, Module, Optional, type OnApplicationShutdown, type OnMo
 import type { CacheModuleOptions } from './cache-options.interface.js';
 import { validateCacheOptions } from './cache-options.schema.js';
 import { CACHE_MODULE_OPTIONS, ConfigurableModuleClass } from './cache.module-definition.js';
-import { CACHE_REDIS, CACHE_ROOT_NAMESPACE, CACHE_STACK } from './cache.internal-constants.js';
+import { CACHE_BUS, CACHE_REDIS, CACHE_ROOT_NAMESPACE, CACHE_STACK } from './cache.internal-constants.js';
+import { CacheBus } from './bus/index.js';
 import { CacheService } from './cache.service.js';
 import { CacheStack } from './core/cache-stack.js';
 import { NamespacePath } from './core/namespace-path.js';
@@ -40,20 +41,37 @@ const MiB = 1024 * 1024;
       inject: [CACHE_MODULE_OPTIONS, CACHE_REDIS],
       useFactory: (options: CacheModuleOptions, redis: RedisConnection | null) => createStack(options, redis),
     },
+    {
+      provide: CACHE_BUS,
+      inject: [CACHE_MODULE_OPTIONS, CACHE_REDIS, CACHE_STACK],
+      useFactory: (options: CacheModuleOptions, redis: RedisConnection | null, stack: CacheStack) => {
+        // The bus exists to keep L1s honest: without L1 or without Redis there is nothing to do.
+        if (!redis || options.l1 === false || options.bus === false) return null;
+        const channel = `${options.prefix ?? 'cache'}:~bus`;
+        const bus = new CacheBus(redis.client, channel, stack.busListener, new Logger('CacheModule'));
+        stack.attachBus(bus);
+        return bus;
+      },
+    },
     CacheService,
   ],
   exports: [CacheService],
 })
 export class CacheModule extends ConfigurableModuleClass implements OnModuleInit, OnApplicationShutdown {
-  constructor(@Optional() @Inject(CACHE_REDIS) private readonly redis: RedisConnection | null) {
+  constructor(
+    @Optional() @Inject(CACHE_REDIS) private readonly redis: RedisConnection | null,
+    @Optional() @Inject(CACHE_BUS) private readonly bus: CacheBus | null,
+  ) {
     super();
   }
 
   async onModuleInit(): Promise<void> {
     await this.redis?.connect();
+    await this.bus?.start(this.redis?.connectTimeout ?? 2000);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.bus?.close();
     await this.redis?.close();
   }
 }

@@ -18,6 +18,8 @@ export interface CacheStatsSnapshot {
   refreshFailures: number;
   corrupt: number;
   errors: number;
+  /** Cross-instance invalidation; null when there is no bus (no L1, no Redis, or `bus: false`). */
+  bus: { trusted: boolean; received: number; malformed: number; disconnects: number } | null;
 }
 
 /** The cache, rooted at the module's namespace. Inject it anywhere once `CacheModule` is imported. */
@@ -46,6 +48,7 @@ export class CacheService extends CacheView {
       refreshFailures: stats.refreshFailures,
       corrupt: stats.corrupt,
       errors: this.stack.errors,
+      bus: this.stack.busState(),
     };
   }
 }

@@ -35,18 +35,21 @@ describe('Redis stopped mid-test', () => {
 
     await server.pause();
 
-    // Reads fall back to the loader; writes keep L1; invalidations are remembered; nothing throws.
+    // The bus is down too, so L1 is not trusted (a missed invalidation could leave it stale):
+    // reads go to the loader, writes and invalidations resolve, nothing throws.
     const loader = vi.fn(() => 'loaded-during-outage');
     expect(await a.cache.getOrSet('new', loader)).toBe('loaded-during-outage');
     expect(await a.cache.getOrSet('new', loader)).toBe('loaded-during-outage');
-    expect(loader).toHaveBeenCalledTimes(1);
-    await expect(a.cache.set('local', 'only-l1')).resolves.toBeUndefined();
-    expect(await a.cache.get('local')).toBe('only-l1');
+    expect(loader).toHaveBeenCalledTimes(2);
+    await expect(a.cache.set('local', 'v')).resolves.toBeUndefined();
+    expect(await a.cache.get('local')).toBeUndefined();
     await expect(a.cache.invalidateTags(['doomed'])).resolves.toBeUndefined();
     expect(await a.cache.get('kept')).toBeUndefined();
     expect(a.cache.stats().errors).toBeGreaterThanOrEqual(3);
-    const outageWarnings = warn.mock.calls.filter(([message]) => /Cache L2 .* failed/.test(String(message)));
-    expect(outageWarnings).toHaveLength(1);
+    expect(a.cache.stats().bus).toMatchObject({ trusted: false, disconnects: 1 });
+    const logged = (pattern: RegExp) => warn.mock.calls.filter(([message]) => pattern.test(String(message)));
+    expect(logged(/Cache L2 .* failed/)).toHaveLength(1); // once per burst, not once per error
+    expect(logged(/bus disconnected/)).toHaveLength(1); // the observer has no L1, hence no bus
 
     await server.restart();
 
@@ -63,15 +66,23 @@ describe('Redis stopped mid-test', () => {
     await observer.app.close();
   });
 
-  it('boots and serves from L1 when Redis is down at start', async () => {
+  it('boots while Redis is down, serves through the loader, and uses L1 once Redis is back', async () => {
     await server.pause();
+    let down = true;
+    const { cache, app } = await boot(uniquePrefix('down'));
     try {
-      const { cache, app } = await boot(uniquePrefix('down'));
       expect(await cache.getOrSet('k', () => 'v')).toBe('v');
-      expect(await cache.get('k')).toBe('v');
-      await app.close();
-    } finally {
+      expect(cache.stats().bus!.trusted).toBe(false);
       await server.restart();
+      down = false;
+      await vi.waitFor(() => expect(cache.stats().bus!.trusted).toBe(true), { timeout: 10_000 });
+      const loader = vi.fn(() => 'v2');
+      await cache.getOrSet('k2', loader);
+      expect(await cache.get('k2')).toBe('v2');
+      expect(cache.stats().l1!.hits).toBe(1);
+    } finally {
+      await app.close();
+      if (down) await server.restart();
     }
   });
 });

@@ -12,6 +12,7 @@ import { InvalidationLog } from './invalidation-log.js';
 import { tagDeps, type NamespacePath } from './namespace-path.js';
 import { RemoteTier } from './remote-tier.js';
 import { SingleFlight } from './single-flight.js';
+import type { BusListener, BusMessage, CacheBus } from '../bus/index.js';
 
 export interface StackConfig {
   /** Default freshness, ms. */
@@ -47,6 +48,9 @@ export class CacheStack {
   private readonly loads = new SingleFlight<SharedEntry>();
   private readonly reads = new SingleFlight<SharedEntry | undefined>();
   private readonly fence = new InvalidationLog();
+  /** L1 while it can be trusted; undefined while the bus is down (then L1 is bypassed). */
+  private local: L1Cache | undefined;
+  private bus: CacheBus | undefined;
 
   constructor(
     private readonly config: StackConfig,
@@ -57,7 +61,47 @@ export class CacheStack {
   ) {
     this.reporter = new ErrorReporter(logger, this.events);
     this.codec = new EntryCodec(codec);
-    this.l2 = l2 && new RemoteTier(l2, this.reporter);
+    this.l2 = l2 && new RemoteTier(l2, this.reporter, (message) => void this.bus?.publish(message));
+    this.local = l1;
+  }
+
+  /**
+   * Keeps this instance's L1 in step with the others. Until the bus is subscribed, and whenever it
+   * loses its subscription, L1 is emptied and bypassed: a missed message must not leave it stale.
+   */
+  attachBus(bus: CacheBus): void {
+    this.bus = bus;
+    this.trustL1(bus.isTrusted);
+  }
+
+  /** The bus listener: what the stack does with other instances' messages and bus state. */
+  readonly busListener: BusListener = {
+    onMessage: (message) => this.applyRemote(message),
+    onTrust: (trusted) => this.trustL1(trusted),
+    onMalformed: () => this.stats.busMalformed++,
+  };
+
+  busState(): { trusted: boolean; received: number; malformed: number; disconnects: number } | null {
+    if (this.bus === undefined) return null;
+    const { busReceived: received, busMalformed: malformed } = this.stats;
+    return { trusted: this.bus.isTrusted, received, malformed, disconnects: this.bus.disconnects };
+  }
+
+  private trustL1(trusted: boolean): void {
+    this.l1?.clear();
+    this.local = trusted ? this.l1 : undefined;
+  }
+
+  /** Another instance changed keys or bumped dependencies: evict what this L1 holds of them. */
+  private applyRemote(message: BusMessage): void {
+    const keyDeps = (message.keys ?? []).map(keyDep);
+    const deps = [...(message.deps ?? []), ...keyDeps];
+    this.fence.record(deps);
+    this.stats.busReceived++;
+    for (const key of message.keys ?? []) this.local?.delete(key);
+    this.local?.evictDependents(deps);
+    for (const pattern of message.patterns ?? []) this.local?.deleteMatching(pattern);
+    if (this.events.has('bus')) this.events.emit('bus', { deps: message.deps ?? [], keys: message.keys?.length ?? 0 });
   }
 
   get errors(): number {
@@ -74,7 +118,7 @@ export class CacheStack {
     try {
       const full = ns.keyOf(key);
       const now = Date.now();
-      const local = this.l1?.lookup(full, now);
+      const local = this.local?.lookup(full, now);
       if (local !== undefined && now < local.freshUntil) return Promise.resolve(this.hit<T>('l1', key, local));
       return this.getRemote<T>(key, full, now);
     } catch (error) {
@@ -95,7 +139,7 @@ export class CacheStack {
     const out: (T | undefined)[] = new Array(keys.length);
     const remoteAt: number[] = [];
     fulls.forEach((full, i) => {
-      const local = this.l1?.lookup(full, now);
+      const local = this.local?.lookup(full, now);
       if (local !== undefined && now < local.freshUntil) out[i] = this.hit('l1', keys[i]!, local);
       else remoteAt.push(i);
     });
@@ -112,7 +156,7 @@ export class CacheStack {
     try {
       const full = ns.keyOf(key);
       const now = Date.now();
-      const local = this.l1?.lookup(full, now);
+      const local = this.local?.lookup(full, now);
       if (local !== undefined && now < local.freshUntil) return Promise.resolve(this.hit<T>('l1', key, local));
       return this.resolve(ns, key, full, now, local, loader, options ?? {});
     } catch (error) {
@@ -163,10 +207,12 @@ export class CacheStack {
     });
     this.fence.record(writes.map(({ fill }) => keyDep(fill.full)));
     // If Redis fails, this instance keeps the new value in L1 and the older L2 copy is dropped on recovery.
-    await this.l2?.set(writes.map(({ fill, payload }) => toWrite(fill, payload)));
+    if (await this.l2?.set(writes.map(({ fill, payload }) => toWrite(fill, payload)))) {
+      await this.bus?.publish({ keys: writes.map(({ fill }) => fill.full) });
+    }
     for (const { fill, payload } of writes) {
       const entry = this.codec.local(fill.full, payload, fill.deps, now, fill.ttl, fill.grace);
-      this.l1?.set(fill.full, entry, payload.length);
+      this.local?.set(fill.full, entry, payload.length);
       this.emitSet(fill.key, payload.length);
     }
   }
@@ -175,12 +221,13 @@ export class CacheStack {
   async delete(ns: NamespacePath, key: string): Promise<boolean> {
     const full = ns.keyOf(key);
     this.fence.record([keyDep(full)]);
-    const inL1 = this.l1?.lookup(full, Date.now()) !== undefined;
-    this.l1?.delete(full);
+    const inL1 = this.local?.lookup(full, Date.now()) !== undefined;
+    this.local?.delete(full);
     this.stats.deletes++;
     if (this.events.has('delete')) this.events.emit('delete', { group: this.config.keyGroup(key) });
-    const removed = (await this.l2?.delete([full])) ?? 0;
-    return inL1 || removed > 0;
+    const removed = await this.l2?.delete([full]);
+    if (removed !== undefined) await this.bus?.publish({ keys: [full] });
+    return inL1 || (removed ?? 0) > 0;
   }
 
   async has(ns: NamespacePath, key: string): Promise<boolean> {
@@ -202,9 +249,9 @@ export class CacheStack {
 
   private async invalidate(deps: readonly string[]): Promise<void> {
     this.fence.record(deps);
-    this.l1?.evictDependents(deps);
+    this.local?.evictDependents(deps);
     this.stats.invalidations += deps.length;
-    await this.l2?.bump(deps);
+    if (await this.l2?.bump(deps)) await this.bus?.publish({ deps });
   }
 
   private async fill(fill: Fill, loader: Loader<unknown>): Promise<SharedEntry> {
@@ -221,7 +268,7 @@ export class CacheStack {
       if (this.events.has('fill-refused')) this.events.emit('fill-refused', { group: this.config.keyGroup(fill.key) });
       return entry;
     }
-    if (unchangedHere) this.l1?.set(fill.full, entry, payload.length);
+    if (unchangedHere) this.local?.set(fill.full, entry, payload.length);
     this.emitSet(fill.key, payload.length);
     return entry;
   }
@@ -246,8 +293,8 @@ export class CacheStack {
         this.l2!.dropCorrupt(full, error);
         return undefined;
       }
-      if (this.l1 && !this.fence.changedSince(started, [...entry.deps, keyDep(full)])) {
-        this.l1.set(full, entry, item.payload.length);
+      if (this.local && !this.fence.changedSince(started, [...entry.deps, keyDep(full)])) {
+        this.local.set(full, entry, item.payload.length);
       }
       return entry;
     });

@@ -15,4 +15,8 @@ export class CacheStats {
   refreshFailures = 0;
   /** Undecodable L2 entries found (each was removed and treated as a miss). */
   corrupt = 0;
+  /** Bus messages from other instances applied to this L1. */
+  busReceived = 0;
+  /** Messages on our bus channel that were malformed (ignored). */
+  busMalformed = 0;
 }

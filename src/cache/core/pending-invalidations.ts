@@ -26,15 +26,15 @@ export class PendingInvalidations {
     this.trim(this.keys);
   }
 
-  /** Replays everything pending; throws (keeping it pending) if Redis still fails. */
-  async flush(l2: L2Cache): Promise<void> {
-    if (this.size === 0) return;
+  /** Replays everything pending and returns it; throws (keeping it pending) if Redis still fails. */
+  async flush(l2: L2Cache): Promise<{ keys: string[]; deps: string[] }> {
     const deps = [...this.deps];
     const keys = [...this.keys];
     await l2.bump(deps);
     await l2.delete(keys);
     for (const dep of deps) this.deps.delete(dep);
     for (const key of keys) this.keys.delete(key);
+    return { keys, deps };
   }
 
   private trim(set: Set<string>): void {

@@ -13,6 +13,8 @@ export class RemoteTier {
   constructor(
     private readonly l2: L2Cache,
     private readonly reporter: ErrorReporter,
+    /** Told what a replay after an outage invalidated, so other instances hear of it too. */
+    private readonly onReplayed: (replayed: { keys: string[]; deps: string[] }) => void,
   ) {}
 
   read(fulls: readonly string[]): Promise<(L2RawEntry | undefined)[] | undefined> {
@@ -35,15 +37,18 @@ export class RemoteTier {
     return done !== undefined;
   }
 
-  /** How many keys held an entry; on failure the delete is replayed later and 0 is returned. */
-  async delete(fulls: readonly string[]): Promise<number> {
+  /** How many keys held an entry; undefined on failure (the delete is replayed later). */
+  async delete(fulls: readonly string[]): Promise<number | undefined> {
     const removed = await this.run('delete', () => this.l2.delete(fulls));
     if (removed === undefined) this.pending.addKeys(fulls);
-    return removed ?? 0;
+    return removed;
   }
 
-  async bump(deps: readonly string[]): Promise<void> {
-    if ((await this.run('invalidate', () => this.l2.bump(deps))) === undefined) this.pending.addDeps(deps);
+  /** True when bumped; false on failure (the bump is replayed later). */
+  async bump(deps: readonly string[]): Promise<boolean> {
+    const done = await this.run('invalidate', () => this.l2.bump(deps));
+    if (done === undefined) this.pending.addDeps(deps);
+    return done !== undefined;
   }
 
   /** Replays what failed while Redis was down; called when the client (re)connects. */
@@ -59,7 +64,7 @@ export class RemoteTier {
 
   private async run<R extends NonNullable<unknown>>(operation: string, op: () => Promise<R>): Promise<R | undefined> {
     try {
-      if (this.pending.size > 0) await this.pending.flush(this.l2);
+      if (this.pending.size > 0) this.onReplayed(await this.pending.flush(this.l2));
       const result = await op();
       this.reporter.recovered('l2');
       return result;

@@ -14,6 +14,8 @@ export interface CacheEventMap {
   invalidate: { tags: readonly string[] };
   clear: { namespace: string };
   error: { layer: CacheLayer; operation: string; error: Error };
+  /** Another instance's invalidation reached this instance (dependencies bumped, keys changed). */
+  bus: { deps: readonly string[]; keys: number };
 }
 
 export type CacheEventName = keyof CacheEventMap;

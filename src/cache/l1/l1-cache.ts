@@ -81,6 +81,14 @@ export class L1Cache {
     return evicted;
   }
 
+  /** Deletes the keys matching a glob (`*`, `?`); returns how many. O(entries), for rare admin use. */
+  deleteMatching(pattern: string): number {
+    const regex = globToRegExp(pattern);
+    let deleted = 0;
+    for (const key of [...this.lru.keys()]) if (regex.test(key) && this.lru.delete(key)) deleted++;
+    return deleted;
+  }
+
   clear(): void {
     this.lru.clear();
     this.byDep.clear();
@@ -103,3 +111,25 @@ export class L1Cache {
     }
   }
 }
+
+/** Redis glob semantics for `*`, `?` and `[...]`; everything else literal. */
+export function globToRegExp(glob: string): RegExp {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') out += '.*';
+    else if (c === '?') out += '.';
+    else if (c === '\\' && i + 1 < glob.length) out += escape(glob[++i]!);
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 1);
+      if (end === -1) out += '\\[';
+      else {
+        out += `[${glob.slice(i + 1, end).replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else out += escape(c);
+  }
+  return new RegExp(`^${out}$`, 's');
+}
+
+const escape = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -11,8 +11,11 @@ export class RedisConnection {
   private readonly logger = new Logger('CacheModule');
   readonly client: Redis;
   private readonly owned: boolean;
+  /** Bound on waiting for a connection at boot, ms. */
+  readonly connectTimeout: number;
 
   constructor(options: RedisModuleOptions) {
+    this.connectTimeout = options.connectTimeout ?? 2000;
     this.owned = options.client === undefined;
     this.client =
       options.client ??
@@ -21,7 +24,7 @@ export class RedisConnection {
         enableOfflineQueue: false,
         maxRetriesPerRequest: 1,
         commandTimeout: options.commandTimeout ?? 1000,
-        connectTimeout: options.connectTimeout ?? 2000,
+        connectTimeout: this.connectTimeout,
         retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
       });
     // Without a listener ioredis prints every connection error; the stack counts them instead.

@@ -1,0 +1,41 @@
+/** What instances tell each other: keys, dependencies (tags, namespaces) and key patterns; never values. */
+export interface BusMessage {
+  /** Full Redis keys of entries that changed (set, delete). */
+  keys?: readonly string[];
+  /** Dependencies that were bumped: `t:<tag>`, `n:<namespace>`. */
+  deps?: readonly string[];
+  /** Full-key glob patterns whose entries were removed. */
+  patterns?: readonly string[];
+}
+
+interface WireMessage {
+  /** Sender instance id, so an instance can ignore its own messages. */
+  i: string;
+  k?: string[];
+  d?: string[];
+  p?: string[];
+}
+
+export function encodeBusMessage(sender: string, message: BusMessage): string {
+  const wire: WireMessage = { i: sender };
+  if (message.keys?.length) wire.k = [...message.keys];
+  if (message.deps?.length) wire.d = [...message.deps];
+  if (message.patterns?.length) wire.p = [...message.patterns];
+  return JSON.stringify(wire);
+}
+
+const isStrings = (v: unknown): v is string[] | undefined =>
+  v === undefined || (Array.isArray(v) && v.every((s) => typeof s === 'string'));
+
+/** The decoded message and its sender, or undefined for anything malformed. */
+export function decodeBusMessage(raw: string): { sender: string; message: BusMessage } | undefined {
+  let wire: Partial<WireMessage>;
+  try {
+    wire = JSON.parse(raw) as Partial<WireMessage>;
+  } catch {
+    return undefined;
+  }
+  if (typeof wire !== 'object' || wire === null || typeof wire.i !== 'string') return undefined;
+  if (!isStrings(wire.k) || !isStrings(wire.d) || !isStrings(wire.p)) return undefined;
+  return { sender: wire.i, message: { keys: wire.k, deps: wire.d, patterns: wire.p } };
+}

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { decodeBusMessage, encodeBusMessage, type BusMessage } from './bus-message.js';
+
+export interface BusListener {
+  /** A message from another instance. */
+  onMessage(message: BusMessage): void;
+  /** False when the subscription is lost (messages may be missed), true once it is back. */
+  onTrust(trusted: boolean): void;
+  /** A message on our channel that is not one of ours (malformed); it is ignored. */
+  onMalformed(): void;
+}
+
+/**
+ * Cross-instance L1 invalidation over Redis pub/sub. The channel is derived from the prefix
+ * (pub/sub ignores the Redis DB number). Subscribing uses a second connection; resubscription after
+ * a reconnect is ours (not ioredis's), so trust is restored only once the SUBSCRIBE is confirmed.
+ */
+export class CacheBus {
+  readonly instanceId = randomBytes(8).toString('hex');
+  private readonly subscriber: Redis;
+  private trusted = false;
+  private closed = false;
+  disconnects = 0;
+
+  constructor(
+    private readonly publisher: Redis,
+    private readonly channel: string,
+    private readonly listener: BusListener,
+    private readonly logger: Pick<Logger, 'warn' | 'log'>,
+  ) {
+    this.subscriber = publisher.duplicate({
+      autoResubscribe: false,
+      enableOfflineQueue: true,
+      lazyConnect: true,
+      commandTimeout: undefined,
+      connectionName: `${channel}:${this.instanceId}`,
+    });
+    this.subscriber.on('error', () => undefined);
+    this.subscriber.on('message', (channel: string, raw: string) => this.receive(channel, raw));
+    this.subscriber.on('ready', () => void this.subscribe());
+    this.subscriber.on('close', () => this.distrust());
+  }
+
+  /** Connects and subscribes; resolves once subscribed, or after `waitMs` if Redis is unreachable. */
+  async start(waitMs: number): Promise<void> {
+    const subscribed = new Promise<void>((resolve) => {
+      const done = () => resolve();
+      this.subscriber.once('cache-bus:subscribed', done);
+      setTimeout(done, waitMs).unref();
+    });
+    this.subscriber.connect().catch(() => undefined);
+    await subscribed;
+  }
+
+  get isTrusted(): boolean {
+    return this.trusted;
+  }
+
+  /** Tells the other instances; resolves to false if the message could not be sent. */
+  async publish(message: BusMessage): Promise<boolean> {
+    try {
+      await this.publisher.publish(this.channel, encodeBusMessage(this.instanceId, message));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.subscriber.disconnect();
+  }
+
+  private async subscribe(): Promise<void> {
+    try {
+      await this.subscriber.subscribe(this.channel);
+    } catch {
+      return; // The connection dropped again; the next 'ready' retries.
+    }
+    if (this.trusted) return;
+    this.trusted = true;
+    if (this.disconnects > 0) this.logger.log('Cache bus resubscribed; L1 is trusted again.');
+    this.listener.onTrust(true);
+    this.subscriber.emit('cache-bus:subscribed');
+  }
+
+  private distrust(): void {
+    if (!this.trusted || this.closed) return;
+    this.trusted = false;
+    this.disconnects++;
+    this.logger.warn('Cache bus disconnected: L1 is cleared and bypassed until it resubscribes.');
+    this.listener.onTrust(false);
+  }
+
+  private receive(channel: string, raw: string): void {
+    if (channel !== this.channel) return;
+    const decoded = decodeBusMessage(raw);
+    if (decoded === undefined) return this.listener.onMalformed();
+    if (decoded.sender === this.instanceId) return;
+    this.listener.onMessage(decoded.message);
+  }
+}

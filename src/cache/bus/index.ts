@@ -1,0 +1,2 @@
+export type { BusMessage } from './bus-message.js';
+export { CacheBus, type BusListener } from './cache-bus.js';
