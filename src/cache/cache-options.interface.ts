@@ -37,6 +37,16 @@ export interface CacheModuleOptions {
   /** Redis connection, or `false` for an in-process-only cache. Required: there is no implicit localhost. */
   redis?: RedisModuleOptions | false;
   /**
+   * Cross-instance stampede protection for `getOrSet` misses: one instance loads, the others wait
+   * for its entry. `false` disables it.
+   */
+  lock?:
+    | {
+        /** Lock lifetime if its holder dies, ms. Default 10 000. */ ttl?: number;
+        /** Longest wait before loading anyway, ms. Default 5 000. */ maxWait?: number;
+      }
+    | false;
+  /**
    * Keep other instances' L1 consistent over Redis pub/sub (default true whenever both tiers are
    * on). Turn off only for a single instance: with the bus, L1 is bypassed while it is disconnected.
    */

@@ -47,6 +47,15 @@ const schema = z.strictObject({
       }),
     ])
     .optional(),
+  lock: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        ttl: ms('lock.ttl').positive('lock.ttl must be > 0 ms').optional(),
+        maxWait: ms('lock.maxWait').nonnegative('lock.maxWait must be ≥ 0 ms').optional(),
+      }),
+    ])
+    .optional(),
   bus: z.boolean('bus must be true or false').optional(),
   compressAbove: z.union([z.literal(false), bytes('compressAbove')]).optional(),
   fillWindow: ms('fillWindow').positive('fillWindow must be > 0 ms').optional(),

@@ -89,7 +89,13 @@ function createStack(options: CacheModuleOptions, redis: RedisConnection | null)
   const l2 = redis ? new L2Cache(redis.client, prefix, options.fillWindow ?? 60_000) : undefined;
   const compressAbove = options.compressAbove === false ? Infinity : (options.compressAbove ?? 16_384);
   const stack = new CacheStack(
-    { ttl: options.ttl ?? 60_000, grace: options.grace ?? 0, keyGroup: options.keyGroup ?? defaultKeyGroup },
+    {
+      ttl: options.ttl ?? 60_000,
+      grace: options.grace ?? 0,
+      keyGroup: options.keyGroup ?? defaultKeyGroup,
+      lock:
+        options.lock === false ? false : { ttl: options.lock?.ttl ?? 10_000, maxWait: options.lock?.maxWait ?? 5_000 },
+    },
     new PayloadCodec(options.serializer ?? new V8Serializer(), compressAbove),
     l1,
     l2,

@@ -8,6 +8,7 @@ import type { CacheSetOptions } from './cache-entry.js';
 import { CacheStats } from './cache-stats.js';
 import { EntryCodec } from './entry-codec.js';
 import { ErrorReporter } from './error-reporter.js';
+import { FillLock, type FillLockOptions } from './fill-lock.js';
 import { InvalidationLog } from './invalidation-log.js';
 import { tagDeps, type NamespacePath } from './namespace-path.js';
 import { RemoteTier } from './remote-tier.js';
@@ -20,6 +21,8 @@ export interface StackConfig {
   /** Default grace, ms. */
   grace: number;
   keyGroup: (key: string) => string;
+  /** Cross-instance stampede lock, or false to let every instance load on its own. */
+  lock: FillLockOptions | false;
 }
 
 export type Loader<T> = () => T | Promise<T>;
@@ -51,6 +54,7 @@ export class CacheStack {
   /** L1 while it can be trusted; undefined while the bus is down (then L1 is bypassed). */
   private local: L1Cache | undefined;
   private bus: CacheBus | undefined;
+  private readonly lock: FillLock | undefined;
 
   constructor(
     private readonly config: StackConfig,
@@ -63,6 +67,13 @@ export class CacheStack {
     this.codec = new EntryCodec(codec);
     this.l2 = l2 && new RemoteTier(l2, this.reporter, (message) => void this.bus?.publish(message));
     this.local = l1;
+    if (this.l2 && config.lock) {
+      const readFresh = async (full: string) => {
+        const entry = (await this.readRemoteMany([full]))[0];
+        return entry !== undefined && Date.now() < entry.freshUntil ? entry : undefined;
+      };
+      this.lock = new FillLock(this.l2, config.lock, readFresh, this.stats);
+    }
   }
 
   /**
@@ -254,7 +265,18 @@ export class CacheStack {
     if (await this.l2?.bump(deps)) await this.bus?.publish({ deps });
   }
 
+  /** Loads under the cross-instance lock (when there is one) and stores the result. */
   private async fill(fill: Fill, loader: Loader<unknown>): Promise<SharedEntry> {
+    const outcome = this.lock ? await this.lock.acquire(fill.full) : {};
+    if ('entry' in outcome) return outcome.entry;
+    try {
+      return await this.loadAndStore(fill, loader);
+    } finally {
+      if ('token' in outcome) void this.lock!.release(fill.full, outcome.token);
+    }
+  }
+
+  private async loadAndStore(fill: Fill, loader: Loader<unknown>): Promise<SharedEntry> {
     const started = this.fence.current;
     const token = await this.l2?.beginFill(fill.full, fill.deps, fill.ttl + fill.grace);
     const value = await loader();

@@ -15,6 +15,10 @@ export class CacheStats {
   refreshFailures = 0;
   /** Undecodable L2 entries found (each was removed and treated as a miss). */
   corrupt = 0;
+  /** Fills that found another instance's lock and waited for its entry. */
+  lockWaits = 0;
+  /** Waits that ran out (`lock.maxWait`) and loaded anyway. */
+  lockTimeouts = 0;
   /** Bus messages from other instances applied to this L1. */
   busReceived = 0;
   /** Messages on our bus channel that were malformed (ignored). */

@@ -30,6 +30,17 @@ export class RemoteTier {
     return this.run('fill', () => this.l2.commitFill(token, write));
   }
 
+  /** A lock token, null when another instance holds the lock, undefined when Redis failed. */
+  tryLock(full: string, ttl: number): Promise<string | null | undefined> {
+    return this.run('lock', async () => (await this.l2.tryLock(full, ttl)) ?? false).then((r) =>
+      r === false ? null : r,
+    );
+  }
+
+  unlock(full: string, token: string): Promise<true | undefined> {
+    return this.run('lock', () => this.l2.unlock(full, token));
+  }
+
   /** On failure the keys' older L2 copies are dropped once Redis is back. */
   async set(writes: readonly L2Write[]): Promise<boolean> {
     const done = await this.run('set', () => this.l2.set(writes));

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { ChainableCommander, Redis } from 'ioredis';
 import {
   BEGIN_FILL_SCRIPT,
@@ -7,6 +7,7 @@ import {
   DELETE_SCRIPT,
   READ_SCRIPT,
   SET_SCRIPT,
+  UNLOCK_SCRIPT,
 } from './l2.scripts.js';
 
 /** An entry as stored in Redis, before decoding. */
@@ -43,6 +44,7 @@ interface ScriptedRedis {
   cacheSet: Script;
   cacheDelete: Script;
   cacheBump: Script;
+  cacheUnlock: Script;
 }
 
 const SCRIPTS = {
@@ -52,6 +54,7 @@ const SCRIPTS = {
   cacheSet: SET_SCRIPT,
   cacheDelete: DELETE_SCRIPT,
   cacheBump: BUMP_SCRIPT,
+  cacheUnlock: UNLOCK_SCRIPT,
 } as const;
 
 /** Counters start at a random value below 2^40 so Lua prints them as exact integers. */
@@ -63,14 +66,16 @@ const seed = (): number => randomInt(1, 2 ** 40);
  */
 export class L2Cache {
   private readonly versionPrefix: string;
+  private readonly lockPrefix: string;
 
   constructor(
     private readonly redis: Redis,
-    prefix: string,
+    private readonly prefix: string,
     /** How long a fill placeholder or a delete tombstone lives, in ms (longest useful loader run). */
     private readonly fillWindow: number,
   ) {
     this.versionPrefix = `${prefix}:~v:`;
+    this.lockPrefix = `${prefix}:~l:`;
     for (const [name, lua] of Object.entries(SCRIPTS)) {
       if (!(name in redis)) redis.defineCommand(name, { lua });
     }
@@ -150,6 +155,24 @@ export class L2Cache {
     if (deps.length === 0) return true;
     await this.scripts(this.redis).cacheBump(deps.length, ...deps.map((dep) => this.versionPrefix + dep));
     return true;
+  }
+
+  /** Takes the fill lock of `key` for `ttl` ms; the token to release it with, or null if held. */
+  async tryLock(key: string, ttl: number): Promise<string | null> {
+    const token = randomBytes(12).toString('base64url');
+    const ok = await this.redis.set(this.lockKey(key), token, 'PX', ttl, 'NX');
+    return ok === 'OK' ? token : null;
+  }
+
+  /** Releases the lock if it is still ours (compare-and-delete). */
+  async unlock(key: string, token: string): Promise<true> {
+    await this.scripts(this.redis).cacheUnlock(1, this.lockKey(key), token);
+    return true;
+  }
+
+  /** `<prefix>:~l:<namespace>:<key>`: the lock of the entry `<prefix>:<namespace>:<key>`. */
+  lockKey(key: string): string {
+    return this.lockPrefix + key.slice(this.prefix.length + 1);
   }
 
   private setOne(target: Redis | ChainableCommander, write: L2Write): Promise<unknown> {

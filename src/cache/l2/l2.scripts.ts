@@ -142,3 +142,9 @@ for i, vkey in ipairs(KEYS) do
 end
 return #KEYS
 `;
+
+/** Releases a fill lock only if it still holds our token. KEYS[1]: lock. ARGV[1]: token. */
+export const UNLOCK_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
