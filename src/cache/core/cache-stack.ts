@@ -9,11 +9,13 @@ import { CacheStats } from './cache-stats.js';
 import { EntryCodec } from './entry-codec.js';
 import { ErrorReporter } from './error-reporter.js';
 import { FillLock, type FillLockOptions } from './fill-lock.js';
-import { InvalidationLog } from './invalidation-log.js';
+import { LocalTier } from './local-tier.js';
 import { tagDeps, type NamespacePath } from './namespace-path.js';
 import { RemoteTier } from './remote-tier.js';
 import { SingleFlight } from './single-flight.js';
-import type { BusListener, BusMessage, CacheBus } from '../bus/index.js';
+import type { BusListener, CacheBus } from '../bus/index.js';
+import { BusLink, type BusState } from './bus-link.js';
+import { Telemetry } from './telemetry.js';
 
 export interface StackConfig {
   /** Default freshness, ms. */
@@ -35,9 +37,6 @@ interface Fill {
   grace: number;
 }
 
-/** `k:<full key>` is how a key's own writes are recorded in the local fence. */
-const keyDep = (full: string): string => `k:${full}`;
-
 /**
  * The engine: L1 → L2 → loader, with in-process single-flight, grace, fill compare-and-set, a
  * local fence against stale L1 refills, and fail-open handling of every Redis error.
@@ -50,10 +49,9 @@ export class CacheStack {
   private readonly codec: EntryCodec;
   private readonly loads = new SingleFlight<SharedEntry>();
   private readonly reads = new SingleFlight<SharedEntry | undefined>();
-  private readonly fence = new InvalidationLog();
-  /** L1 while it can be trusted; undefined while the bus is down (then L1 is bypassed). */
-  private local: L1Cache | undefined;
-  private bus: CacheBus | undefined;
+  private readonly local: LocalTier;
+  private readonly telemetry: Telemetry;
+  private readonly busLink: BusLink;
   private readonly lock: FillLock | undefined;
 
   constructor(
@@ -65,8 +63,10 @@ export class CacheStack {
   ) {
     this.reporter = new ErrorReporter(logger, this.events);
     this.codec = new EntryCodec(codec);
-    this.l2 = l2 && new RemoteTier(l2, this.reporter, (message) => void this.bus?.publish(message));
-    this.local = l1;
+    this.local = new LocalTier(l1);
+    this.telemetry = new Telemetry(this.stats, this.events, config.keyGroup);
+    this.busLink = new BusLink(this.local, this.telemetry);
+    this.l2 = l2 && new RemoteTier(l2, this.reporter, (message) => void this.busLink.publish(message));
     if (this.l2 && config.lock) {
       const readFresh = async (full: string) => {
         const entry = (await this.readRemoteMany([full]))[0];
@@ -76,43 +76,17 @@ export class CacheStack {
     }
   }
 
-  /**
-   * Keeps this instance's L1 in step with the others. Until the bus is subscribed, and whenever it
-   * loses its subscription, L1 is emptied and bypassed: a missed message must not leave it stale.
-   */
+  /** Connects the bus (see BusLink): until it is subscribed, L1 is bypassed. */
   attachBus(bus: CacheBus): void {
-    this.bus = bus;
-    this.trustL1(bus.isTrusted);
+    this.busLink.attach(bus);
   }
 
-  /** The bus listener: what the stack does with other instances' messages and bus state. */
-  readonly busListener: BusListener = {
-    onMessage: (message) => this.applyRemote(message),
-    onTrust: (trusted) => this.trustL1(trusted),
-    onMalformed: () => this.stats.busMalformed++,
-  };
-
-  busState(): { trusted: boolean; received: number; malformed: number; disconnects: number } | null {
-    if (this.bus === undefined) return null;
-    const { busReceived: received, busMalformed: malformed } = this.stats;
-    return { trusted: this.bus.isTrusted, received, malformed, disconnects: this.bus.disconnects };
+  get busListener(): BusListener {
+    return this.busLink.listener;
   }
 
-  private trustL1(trusted: boolean): void {
-    this.l1?.clear();
-    this.local = trusted ? this.l1 : undefined;
-  }
-
-  /** Another instance changed keys or bumped dependencies: evict what this L1 holds of them. */
-  private applyRemote(message: BusMessage): void {
-    const keyDeps = (message.keys ?? []).map(keyDep);
-    const deps = [...(message.deps ?? []), ...keyDeps];
-    this.fence.record(deps);
-    this.stats.busReceived++;
-    for (const key of message.keys ?? []) this.local?.delete(key);
-    this.local?.evictDependents(deps);
-    for (const pattern of message.patterns ?? []) this.local?.deleteMatching(pattern);
-    if (this.events.has('bus')) this.events.emit('bus', { deps: message.deps ?? [], keys: message.keys?.length ?? 0 });
+  busState(): BusState | null {
+    return this.busLink.state();
   }
 
   get errors(): number {
@@ -129,7 +103,7 @@ export class CacheStack {
     try {
       const full = ns.keyOf(key);
       const now = Date.now();
-      const local = this.local?.lookup(full, now);
+      const local = this.local.lookup(full, now);
       if (local !== undefined && now < local.freshUntil) return Promise.resolve(this.hit<T>('l1', key, local));
       return this.getRemote<T>(key, full, now);
     } catch (error) {
@@ -150,7 +124,7 @@ export class CacheStack {
     const out: (T | undefined)[] = new Array(keys.length);
     const remoteAt: number[] = [];
     fulls.forEach((full, i) => {
-      const local = this.local?.lookup(full, now);
+      const local = this.local.lookup(full, now);
       if (local !== undefined && now < local.freshUntil) out[i] = this.hit('l1', keys[i]!, local);
       else remoteAt.push(i);
     });
@@ -167,7 +141,7 @@ export class CacheStack {
     try {
       const full = ns.keyOf(key);
       const now = Date.now();
-      const local = this.local?.lookup(full, now);
+      const local = this.local.lookup(full, now);
       if (local !== undefined && now < local.freshUntil) return Promise.resolve(this.hit<T>('l1', key, local));
       return this.resolve(ns, key, full, now, local, loader, options ?? {});
     } catch (error) {
@@ -216,14 +190,14 @@ export class CacheStack {
       const fill = this.fillOf(entry.key, ns.keyOf(entry.key), entry, ns);
       return { fill, payload: this.codec.encode(fill.full, entry.value) };
     });
-    this.fence.record(writes.map(({ fill }) => keyDep(fill.full)));
+    this.local.invalidate({ keys: writes.map(({ fill }) => fill.full) });
     // If Redis fails, this instance keeps the new value in L1 and the older L2 copy is dropped on recovery.
     if (await this.l2?.set(writes.map(({ fill, payload }) => toWrite(fill, payload)))) {
-      await this.bus?.publish({ keys: writes.map(({ fill }) => fill.full) });
+      await this.busLink.publish({ keys: writes.map(({ fill }) => fill.full) });
     }
     for (const { fill, payload } of writes) {
       const entry = this.codec.local(fill.full, payload, fill.deps, now, fill.ttl, fill.grace);
-      this.local?.set(fill.full, entry, payload.length);
+      this.local.store(fill.full, entry, payload.length);
       this.emitSet(fill.key, payload.length);
     }
   }
@@ -231,13 +205,11 @@ export class CacheStack {
   /** Removes a key everywhere; returns true if it held a value in L1 or L2. */
   async delete(ns: NamespacePath, key: string): Promise<boolean> {
     const full = ns.keyOf(key);
-    this.fence.record([keyDep(full)]);
-    const inL1 = this.local?.lookup(full, Date.now()) !== undefined;
-    this.local?.delete(full);
-    this.stats.deletes++;
-    if (this.events.has('delete')) this.events.emit('delete', { group: this.config.keyGroup(key) });
+    const inL1 = this.local.lookup(full, Date.now()) !== undefined;
+    this.local.invalidate({ keys: [full] });
+    this.telemetry.delete(key);
     const removed = await this.l2?.delete([full]);
-    if (removed !== undefined) await this.bus?.publish({ keys: [full] });
+    if (removed !== undefined) await this.busLink.publish({ keys: [full] });
     return inL1 || (removed ?? 0) > 0;
   }
 
@@ -259,10 +231,9 @@ export class CacheStack {
   }
 
   private async invalidate(deps: readonly string[]): Promise<void> {
-    this.fence.record(deps);
-    this.local?.evictDependents(deps);
+    this.local.invalidate({ deps });
     this.stats.invalidations += deps.length;
-    if (await this.l2?.bump(deps)) await this.bus?.publish({ deps });
+    if (await this.l2?.bump(deps)) await this.busLink.publish({ deps });
   }
 
   /** Loads under the cross-instance lock (when there is one) and stores the result. */
@@ -277,20 +248,19 @@ export class CacheStack {
   }
 
   private async loadAndStore(fill: Fill, loader: Loader<unknown>): Promise<SharedEntry> {
-    const started = this.fence.current;
+    const started = this.local.mark();
     const token = await this.l2?.beginFill(fill.full, fill.deps, fill.ttl + fill.grace);
     const value = await loader();
     const payload = this.codec.encode(fill.full, value);
     const entry = this.codec.local(fill.full, payload, fill.deps, Date.now(), fill.ttl, fill.grace);
     const committed = token && (await this.l2!.commitFill(token, toWrite(fill, payload)));
-    const unchangedHere = !this.fence.changedSince(started, [...fill.deps, keyDep(fill.full)]);
+    const unchangedHere = this.local.unchangedSince(started, fill.full, fill.deps);
     // L2's compare-and-set decides when Redis answered; otherwise (no Redis, or it failed) the local fence.
     if (!(committed ?? unchangedHere)) {
-      this.stats.fillsRefused++;
-      if (this.events.has('fill-refused')) this.events.emit('fill-refused', { group: this.config.keyGroup(fill.key) });
+      this.telemetry.fillRefused(fill.key);
       return entry;
     }
-    if (unchangedHere) this.local?.set(fill.full, entry, payload.length);
+    if (unchangedHere) this.local.store(fill.full, entry, payload.length);
     this.emitSet(fill.key, payload.length);
     return entry;
   }
@@ -301,7 +271,7 @@ export class CacheStack {
 
   /** One L2 round trip; fresh and stale entries are refilled into L1 unless invalidated meanwhile. */
   private async readRemoteMany(fulls: readonly string[]): Promise<(SharedEntry | undefined)[]> {
-    const started = this.fence.current;
+    const started = this.local.mark();
     const raw = (await this.l2!.read(fulls)) ?? [];
     const now = Date.now();
     return raw.map((item, i) => {
@@ -315,9 +285,7 @@ export class CacheStack {
         this.l2!.dropCorrupt(full, error);
         return undefined;
       }
-      if (this.local && !this.fence.changedSince(started, [...entry.deps, keyDep(full)])) {
-        this.local.set(full, entry, item.payload.length);
-      }
+      this.local.store(full, entry, item.payload.length, started);
       return entry;
     });
   }
@@ -333,22 +301,16 @@ export class CacheStack {
   }
 
   private hit<T>(layer: 'l1' | 'l2', key: string, entry: SharedEntry, stale = false): T {
-    if (stale) this.stats.staleHits++;
-    else if (layer === 'l1') this.stats.l1Hits++;
-    else this.stats.l2Hits++;
-    if (this.events.has('hit')) this.events.emit('hit', { layer, group: this.config.keyGroup(key), stale });
+    this.telemetry.hit(layer, key, stale);
     return valueOf<T>(entry);
   }
 
   private miss(key: string): void {
-    this.stats.misses++;
-    if (this.events.has('miss')) this.events.emit('miss', { group: this.config.keyGroup(key) });
+    this.telemetry.miss(key);
   }
 
   private emitSet(key: string, bytes: number): void {
-    this.stats.sets++;
-    if (this.events.has('set'))
-      this.events.emit('set', { layer: this.l2 ? 'l2' : 'l1', group: this.config.keyGroup(key), bytes });
+    this.telemetry.set(this.l2 ? 'l2' : 'l1', key, bytes);
   }
 }
 

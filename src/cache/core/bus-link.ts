@@ -1,0 +1,49 @@
+import type { BusListener, BusMessage, CacheBus } from '../bus/index.js';
+import type { LocalTier } from './local-tier.js';
+import type { Telemetry } from './telemetry.js';
+
+export interface BusState {
+  trusted: boolean;
+  received: number;
+  malformed: number;
+  disconnects: number;
+}
+
+/**
+ * The stack's side of the bus: publishes this instance's changes and applies the others'. Until
+ * the bus is subscribed, and whenever it loses its subscription, L1 is emptied and bypassed: a
+ * missed message must never leave it stale.
+ */
+export class BusLink {
+  private bus: CacheBus | undefined;
+
+  constructor(
+    private readonly local: LocalTier,
+    private readonly telemetry: Telemetry,
+  ) {}
+
+  attach(bus: CacheBus): void {
+    this.bus = bus;
+    this.local.trust(bus.isTrusted);
+  }
+
+  readonly listener: BusListener = {
+    onMessage: (message) => {
+      this.local.invalidate(message);
+      this.telemetry.busReceived(message);
+    },
+    onTrust: (trusted) => this.local.trust(trusted),
+    onMalformed: () => this.telemetry.stats.busMalformed++,
+  };
+
+  /** Tells the other instances, after the L2 change succeeded. */
+  async publish(message: BusMessage): Promise<void> {
+    await this.bus?.publish(message);
+  }
+
+  state(): BusState | null {
+    if (this.bus === undefined) return null;
+    const { busReceived: received, busMalformed: malformed } = this.telemetry.stats;
+    return { trusted: this.bus.isTrusted, received, malformed, disconnects: this.bus.disconnects };
+  }
+}

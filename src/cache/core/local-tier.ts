@@ -1,0 +1,56 @@
+import type { BusMessage } from '../bus/bus-message.js';
+import type { L1Cache, SharedEntry } from '../l1/l1-cache.js';
+import { InvalidationLog } from './invalidation-log.js';
+
+/** `k:<full key>` is how a key's own writes are recorded: entries may depend on other keys. */
+export const keyDep = (full: string): string => `k:${full}`;
+
+/**
+ * L1 as the stack sees it: bypassed while it cannot be trusted (bus down), and guarded by the
+ * local fence, so a fill or an L2 read that raced with an invalidation is never stored in it.
+ */
+export class LocalTier {
+  private readonly fence = new InvalidationLog();
+  private trusted: L1Cache | undefined;
+
+  constructor(private readonly l1: L1Cache | undefined) {
+    this.trusted = l1;
+  }
+
+  /** The entry if L1 is trusted and holds it (fresh or within grace). */
+  lookup(full: string, now: number): SharedEntry | undefined {
+    return this.trusted?.lookup(full, now);
+  }
+
+  /** Where a fill or a read starts, for `store` to check against later. */
+  mark(): number {
+    return this.fence.current;
+  }
+
+  /** True if nothing `entry` depends on (nor its key) was invalidated here since `since`. */
+  unchangedSince(since: number, full: string, deps: readonly string[]): boolean {
+    return !this.fence.changedSince(since, [...deps, keyDep(full)]);
+  }
+
+  /** Stores unless something it depends on was invalidated since `since`. */
+  store(full: string, entry: SharedEntry, bytes: number, since?: number): void {
+    if (this.trusted === undefined) return;
+    if (since !== undefined && !this.unchangedSince(since, full, entry.deps)) return;
+    this.trusted.set(full, entry, bytes);
+  }
+
+  /** Records and applies an invalidation: keys changed, dependencies bumped, patterns removed. */
+  invalidate({ keys = [], deps = [], patterns = [] }: BusMessage): void {
+    const all = [...deps, ...keys.map(keyDep)];
+    this.fence.record(all);
+    for (const key of keys) this.l1?.delete(key);
+    this.l1?.evictDependents(all);
+    for (const pattern of patterns) this.l1?.deleteMatching(pattern);
+  }
+
+  /** Untrusted: emptied and bypassed until trusted again. */
+  trust(trusted: boolean): void {
+    this.l1?.clear();
+    this.trusted = trusted ? this.l1 : undefined;
+  }
+}

@@ -1,0 +1,45 @@
+import type { BusMessage } from '../bus/bus-message.js';
+import type { CacheEvents } from '../events/cache-events.js';
+import type { CacheLayer } from '../events/cache-events.interface.js';
+import type { CacheStats } from './cache-stats.js';
+
+/** Counts what the engine does and emits the matching typed events (with key groups, never keys). */
+export class Telemetry {
+  constructor(
+    readonly stats: CacheStats,
+    readonly events: CacheEvents,
+    private readonly keyGroup: (key: string) => string,
+  ) {}
+
+  hit(layer: CacheLayer, key: string, stale: boolean): void {
+    if (stale) this.stats.staleHits++;
+    else if (layer === 'l1') this.stats.l1Hits++;
+    else this.stats.l2Hits++;
+    if (this.events.has('hit')) this.events.emit('hit', { layer, group: this.keyGroup(key), stale });
+  }
+
+  miss(key: string): void {
+    this.stats.misses++;
+    if (this.events.has('miss')) this.events.emit('miss', { group: this.keyGroup(key) });
+  }
+
+  set(layer: CacheLayer, key: string, bytes: number): void {
+    this.stats.sets++;
+    if (this.events.has('set')) this.events.emit('set', { layer, group: this.keyGroup(key), bytes });
+  }
+
+  delete(key: string): void {
+    this.stats.deletes++;
+    if (this.events.has('delete')) this.events.emit('delete', { group: this.keyGroup(key) });
+  }
+
+  fillRefused(key: string): void {
+    this.stats.fillsRefused++;
+    if (this.events.has('fill-refused')) this.events.emit('fill-refused', { group: this.keyGroup(key) });
+  }
+
+  busReceived(message: BusMessage): void {
+    this.stats.busReceived++;
+    if (this.events.has('bus')) this.events.emit('bus', { deps: message.deps ?? [], keys: message.keys?.length ?? 0 });
+  }
+}
