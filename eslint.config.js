@@ -22,6 +22,7 @@ export default tseslint.config(
       'src/**/*.module.ts',
       'src/**/*.guard.ts',
       'src/**/*.interceptor.ts',
+      'src/**/*.subscriber.ts',
     ],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },

@@ -1,9 +1,18 @@
-import { Inject, Logger, Module, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Logger,
+  Module,
+  Optional,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { CacheModuleOptions } from './cache-options.interface.js';
 import { validateCacheOptions } from './cache-options.schema.js';
 import { CACHE_MODULE_OPTIONS, ConfigurableModuleClass } from './cache.module-definition.js';
 import { CACHE_BUS, CACHE_REDIS, CACHE_ROOT_NAMESPACE, CACHE_STACK } from './cache.internal-constants.js';
 import { CacheBus } from './bus/index.js';
+import { CacheInvalidationModule, type CacheInvalidationOptions } from './invalidation/index.js';
 import { CacheService } from './cache.service.js';
 import { CacheStack } from './core/cache-stack.js';
 import { NamespacePath } from './core/namespace-path.js';
@@ -55,7 +64,8 @@ const MiB = 1024 * 1024;
     },
     CacheService,
   ],
-  exports: [CacheService],
+  // CACHE_STACK is exported for the library's own feature modules (forFeature); not part of the API.
+  exports: [CacheService, CACHE_STACK],
 })
 export class CacheModule extends ConfigurableModuleClass implements OnModuleInit, OnApplicationShutdown {
   constructor(
@@ -63,6 +73,14 @@ export class CacheModule extends ConfigurableModuleClass implements OnModuleInit
     @Optional() @Inject(CACHE_BUS) private readonly bus: CacheBus | null,
   ) {
     super();
+  }
+
+  /**
+   * Invalidates cache tags from TypeORM entity changes, at commit (see `entityTags`). Requires
+   * `forRoot({ isGlobal: true })` and `TypeOrmModule`.
+   */
+  static forFeature(options: CacheInvalidationOptions = {}): DynamicModule {
+    return CacheInvalidationModule.register(options);
   }
 
   async onModuleInit(): Promise<void> {

@@ -7,4 +7,10 @@ export type { CacheSetOptions } from './core/cache-entry.js';
 export type { Loader } from './core/cache-stack.js';
 export * from './errors/index.js';
 export * from './events/index.js';
+export {
+  entityTagName,
+  entityTags,
+  type CacheInvalidationOptions,
+  type EntityInvalidationRule,
+} from './invalidation/index.js';
 export { CacheSerializer, V8Serializer } from './serialization/index.js';

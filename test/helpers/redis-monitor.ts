@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 
 /**
@@ -5,28 +6,28 @@ import { Redis } from 'ioredis';
  * Commands run inside Lua scripts are left out: one script call is one round trip.
  */
 export async function monitorRedis(url: string, prefix: string) {
-  const client = new Redis(url);
-  const monitor = await client.monitor();
+  const monitor = new Redis(url, { monitor: true, enableReadyCheck: false, lazyConnect: true });
   const commands: string[][] = [];
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     if (source === 'lua') return;
     if (args.some((arg) => String(arg).startsWith(prefix))) commands.push(args.map(String));
   });
+  const monitoring = once(monitor, 'monitoring');
+  await monitor.connect();
+  await monitoring;
   return {
     commands,
     /** Waits until MONITOR has caught up with everything sent so far, then stops. */
     async stop(): Promise<string[][]> {
       const marker = `${prefix}~monitor-end`;
-      await client
-        .duplicate()
-        .get(marker)
-        .finally(() => undefined);
+      const probe = new Redis(url);
+      await probe.get(marker);
+      await probe.quit();
       const deadline = Date.now() + 2000;
       while (!commands.some((c) => c.includes(marker)) && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 5));
       }
       monitor.disconnect();
-      client.disconnect();
       return commands.filter((c) => !c.includes(marker));
     },
   };

@@ -10,6 +10,7 @@ import { EntryCodec } from './entry-codec.js';
 import { ErrorReporter } from './error-reporter.js';
 import { FillLock, type FillLockOptions } from './fill-lock.js';
 import { LocalTier } from './local-tier.js';
+import { PendingTagFence } from './pending-tag-fence.js';
 import { tagDeps, type NamespacePath } from './namespace-path.js';
 import { RemoteTier } from './remote-tier.js';
 import { SingleFlight } from './single-flight.js';
@@ -53,6 +54,8 @@ export class CacheStack {
   private readonly telemetry: Telemetry;
   private readonly busLink: BusLink;
   private readonly lock: FillLock | undefined;
+  /** Tags of uncommitted transactions in this process; see PendingTagFence. */
+  readonly pendingTags = new PendingTagFence();
 
   constructor(
     private readonly config: StackConfig,
@@ -253,6 +256,10 @@ export class CacheStack {
     const value = await loader();
     const payload = this.codec.encode(fill.full, value);
     const entry = this.codec.local(fill.full, payload, fill.deps, Date.now(), fill.ttl, fill.grace);
+    if (this.pendingTags.blocks(fill.deps)) {
+      this.telemetry.fillRefused(fill.key);
+      return entry;
+    }
     const committed = token && (await this.l2!.commitFill(token, toWrite(fill, payload)));
     const unchangedHere = this.local.unchangedSince(started, fill.full, fill.deps);
     // L2's compare-and-set decides when Redis answered; otherwise (no Redis, or it failed) the local fence.

@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
+import { CacheModule } from '../../cache/index.js';
+import { productInvalidationRule } from './products.cache-rules.js';
 import { ProductsController } from './products.controller.js';
 import { ProductsService } from './products.service.js';
 
 @Module({
+  // Product writes invalidate their cache tags at commit, whoever makes them.
+  imports: [CacheModule.forFeature({ rules: [productInvalidationRule] })],
   controllers: [ProductsController],
   providers: [ProductsService],
 })

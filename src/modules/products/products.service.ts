@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { CacheService } from '../../cache/index.js';
+import { CacheService, entityTags } from '../../cache/index.js';
 import { CacheTtl } from '../../config/cache-ttl.profiles.js';
 import type { ListProductsQuery } from './dto/list-products.query.js';
 import { listKey } from './dto/list-products.query.js';
@@ -10,8 +10,7 @@ import type { UpdateProductDto } from './dto/update-product.dto.js';
 import { Category } from './category.entity.js';
 import { Product } from './product.entity.js';
 
-/** Tags a product entry carries; a write invalidates exactly these. */
-export const productTags = (id: number, categoryId: number): string[] => [`product:${id}`, `category:${categoryId}`];
+const PRODUCT = 'product';
 
 @Injectable()
 export class ProductsService {
@@ -23,7 +22,10 @@ export class ProductsService {
   /** One product, cached under `product:<id>`; undefined if it does not exist (not cached). */
   async findOne(id: number): Promise<ProductView> {
     const view = await this.cache
-      .getOrSet(`product:${id}`, () => this.load(id), { ...CacheTtl.productDetails, tags: [`product:${id}`] })
+      .getOrSet(`product:${id}`, () => this.load(id), {
+        ...CacheTtl.productDetails,
+        tags: entityTags.row(PRODUCT, id),
+      })
       .catch((error: unknown) => {
         if (error instanceof NotFoundException) return undefined;
         throw error;
@@ -32,15 +34,20 @@ export class ProductsService {
     return view;
   }
 
-  /** A page of products; every list entry carries `products` (and `category:<id>` when filtered). */
+  /**
+   * A page of products. A page of one category is invalidated only by changes touching that
+   * category (see productInvalidationRule) or by bulk updates; any other page by any product change.
+   */
   list(query: ListProductsQuery): Promise<ProductPage> {
-    const tags = ['products', ...(query.categoryId ? [`category:${query.categoryId}`] : [])];
+    const tags = query.categoryId
+      ? [`category:${query.categoryId}`, entityTags.bulk(PRODUCT)]
+      : [entityTags.collection(PRODUCT)];
     return this.cache.getOrSet(listKey(query), () => this.loadPage(query), { ...CacheTtl.productCatalog, tags });
   }
 
-  /** Applies a partial update in one transaction, then invalidates what it touched (after commit). */
+  /** Applies a partial update in one transaction; the cache is invalidated at its commit. */
   async update(id: number, patch: UpdateProductDto): Promise<ProductView> {
-    const { before, after } = await this.dataSource.transaction(async (tx) => {
+    const after = await this.dataSource.transaction(async (tx) => {
       const row = await tx.getRepository(Product).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (row === null) throw new NotFoundException(`Product ${id} not found`);
       if (patch.categoryId !== undefined && !(await tx.getRepository(Category).existsBy({ id: patch.categoryId }))) {
@@ -51,14 +58,9 @@ export class ProductsService {
           issues: [{ field: 'categoryId', message: `category ${patch.categoryId} does not exist` }],
         });
       }
-      const previous = { ...row };
       Object.assign(row, patch);
-      return { before: previous, after: await tx.getRepository(Product).save(row) };
+      return tx.getRepository(Product).save(row);
     });
-    await this.cache.invalidateTags([
-      'products',
-      ...new Set([...productTags(id, before.categoryId), ...productTags(id, after.categoryId)]),
-    ]);
     return toProductView(after);
   }
 
