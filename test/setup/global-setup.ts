@@ -56,10 +56,25 @@ export default async function setup(project: TestProject): Promise<() => Promise
     });
   }
 
+  await createTestSchema(databaseUrl);
   project.provide('redisUrl', redisUrl);
   project.provide('databaseUrl', databaseUrl);
   project.provide('runId', runId);
   return async () => {
     for (const step of teardown.reverse()) await step();
   };
+}
+
+/** Tables of test-only entities (test/fixtures), created once so suites can run in parallel. */
+async function createTestSchema(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query(`
+    CREATE TABLE IF NOT EXISTS test_widgets (
+      id serial PRIMARY KEY,
+      name varchar(100) NOT NULL,
+      group_id integer NOT NULL,
+      version integer NOT NULL DEFAULT 0
+    )`);
+  await client.end();
 }
