@@ -190,6 +190,25 @@ describe.each(stackVariants)('cache contract: $name', ({ options }) => {
     expect(cache.stats().fillsRefused).toBe(1);
   });
 
+  it('never hands a caller arriving after an invalidation the result of a load that started before it', async () => {
+    const gate = deferred();
+    const old = cache.getOrSet(
+      'flight',
+      async () => {
+        await gate.promise;
+        return 'old';
+      },
+      { tags: ['f'] },
+    );
+    await sleep(10);
+    await cache.invalidateTags(['f']);
+    const late = cache.getOrSet('flight', async () => 'new', { tags: ['f'] });
+    await sleep(20);
+    gate.resolve();
+    expect(await old).toBe('old');
+    expect(await late).toBe('new');
+  });
+
   it('does not let a slow fill overwrite a delete or a newer set of the same key', async () => {
     const gate = deferred();
     const slow = cache.getOrSet('k', async () => {

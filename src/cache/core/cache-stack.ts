@@ -49,7 +49,6 @@ export class CacheStack {
   private readonly reporter: ErrorReporter;
   private readonly codec: EntryCodec;
   private readonly loads = new SingleFlight<SharedEntry>();
-  private readonly reads = new SingleFlight<SharedEntry | undefined>();
   private readonly local: LocalTier;
   private readonly telemetry: Telemetry;
   private readonly busLink: BusLink;
@@ -170,7 +169,13 @@ export class CacheStack {
       if (stale === undefined && remote !== undefined) [stale, staleLayer] = [remote, 'l2'];
     }
     const fill = this.fillOf(key, full, options, ns);
-    const load = this.loads.run(full, () => this.fill(fill, loader));
+    // Never join a load that started before an invalidation this caller has already seen.
+    const load = this.loads.run(
+      full,
+      () => this.fill(fill, loader),
+      this.local.mark(),
+      (mark) => this.local.unchangedSince(mark, full, fill.deps),
+    );
     if (stale !== undefined) {
       // Serve the stale value now; one background refresh replaces it. Its failure is counted.
       load.catch(() => this.stats.refreshFailures++);
@@ -272,8 +277,8 @@ export class CacheStack {
     return entry;
   }
 
-  private readRemote(full: string): Promise<SharedEntry | undefined> {
-    return this.reads.run(full, async () => (await this.readRemoteMany([full]))[0]);
+  private async readRemote(full: string): Promise<SharedEntry | undefined> {
+    return (await this.readRemoteMany([full]))[0];
   }
 
   /** One L2 round trip; fresh and stale entries are refilled into L1 unless invalidated meanwhile. */

@@ -1,17 +1,26 @@
-/** Runs at most one `work` per key at a time; concurrent callers share its outcome. */
+/**
+ * Runs at most one `work` per key at a time; concurrent callers share its outcome. A caller may
+ * refuse to join a flight (e.g. one that started before an invalidation it must not miss): then a
+ * new flight starts and replaces it for later callers, while the old one finishes for its own.
+ */
 export class SingleFlight<T = unknown> {
-  private readonly running = new Map<string, Promise<T>>();
+  private readonly running = new Map<string, { promise: Promise<T>; startedAt: number }>();
 
-  get(key: string): Promise<T> | undefined {
-    return this.running.get(key);
-  }
-
-  run(key: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * @param startedAt an opaque mark taken when a flight starts (e.g. the local fence position)
+   * @param canJoin   whether a running flight that started at `mark` can answer this caller
+   */
+  run(key: string, work: () => Promise<T>, startedAt = 0, canJoin?: (mark: number) => boolean): Promise<T> {
     const existing = this.running.get(key);
-    if (existing !== undefined) return existing;
-    const promise = work().finally(() => this.running.delete(key));
-    this.running.set(key, promise);
-    return promise;
+    if (existing !== undefined && (canJoin === undefined || canJoin(existing.startedAt))) return existing.promise;
+    const flight = {
+      startedAt,
+      promise: work().finally(() => {
+        if (this.running.get(key) === flight) this.running.delete(key);
+      }),
+    };
+    this.running.set(key, flight);
+    return flight.promise;
   }
 
   get size(): number {
