@@ -66,6 +66,15 @@ export class CacheView {
     return this.stack.invalidateTags(tags);
   }
 
+  /**
+   * Removes this namespace's entries whose keys match a glob (`product:*`), using SCAN (never
+   * KEYS) on every Redis master. O(keys in Redis): for admin use, not the request path. Returns
+   * how many entries Redis held.
+   */
+  invalidatePattern(glob: string): Promise<number> {
+    return this.stack.invalidatePattern(this.path, glob);
+  }
+
   /** Invalidates this namespace and those nested in it (O(1): one version bump). */
   clear(): Promise<void> {
     return this.stack.clear(this.path);

@@ -233,6 +233,30 @@ describe.each(stackVariants)('cache contract: $name', ({ options }) => {
     expect(await cache.get('d')).toBeUndefined();
   });
 
+  it('invalidates an entry when a key it depends on changes or is deleted', async () => {
+    await cache.set('user:1', { name: 'Ada' });
+    const summary = () => cache.getOrSet('summary:1', async () => 'derived', { dependsOn: ['user:1'] });
+    await summary();
+    expect(await cache.get('summary:1')).toBe('derived');
+    await cache.set('user:1', { name: 'Grace' });
+    expect(await cache.get('summary:1')).toBeUndefined();
+    await summary();
+    await cache.delete('user:1');
+    expect(await cache.get('summary:1')).toBeUndefined();
+  });
+
+  it('invalidates by key pattern within one namespace and reports how many entries it removed', async () => {
+    await cache.mset([
+      { key: 'product:1', value: 1 },
+      { key: 'product:2', value: 2 },
+      { key: 'order:1', value: 3 },
+    ]);
+    await cache.namespace('other').set('product:9', 9);
+    expect(await cache.invalidatePattern('product:*')).toBe(2);
+    expect(await cache.mget(['product:1', 'product:2', 'order:1'])).toEqual([undefined, undefined, 3]);
+    expect(await cache.namespace('other').get('product:9')).toBe(9);
+  });
+
   it('names the key when a value cannot be serialized, and rejects undefined', async () => {
     await expect(cache.set('fn', { f: () => 1 })).rejects.toThrow(CacheSerializationError);
     await expect(cache.set('fn', { f: () => 1 })).rejects.toThrow(/"[^"]*:fn"/);

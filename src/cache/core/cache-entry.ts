@@ -19,4 +19,6 @@ export interface CacheSetOptions {
   grace?: number;
   /** Tags to invalidate the entry by, e.g. `['product:42', 'products']`. */
   tags?: readonly string[];
+  /** Keys (in the same namespace) whose change or deletion also invalidates this entry. */
+  dependsOn?: readonly string[];
 }

@@ -9,7 +9,7 @@ import { CacheStats } from './cache-stats.js';
 import { EntryCodec } from './entry-codec.js';
 import { ErrorReporter } from './error-reporter.js';
 import { FillLock, type FillLockOptions } from './fill-lock.js';
-import { LocalTier } from './local-tier.js';
+import { LocalTier, keyDep } from './local-tier.js';
 import { PendingTagFence } from './pending-tag-fence.js';
 import { tagDeps, type NamespacePath } from './namespace-path.js';
 import { RemoteTier } from './remote-tier.js';
@@ -232,6 +232,19 @@ export class CacheStack {
     this.events.emit('invalidate', { tags });
   }
 
+  /**
+   * Removes the entries of `ns` whose keys match a glob (`*`, `?`, `[…]`), with SCAN on every
+   * Redis master; returns how many Redis held. Nested namespaces are not matched.
+   */
+  async invalidatePattern(ns: NamespacePath, glob: string): Promise<number> {
+    const pattern = ns.keyOf(glob);
+    const inL1 = this.local.invalidate({ patterns: [pattern] });
+    if (!this.l2) return inL1;
+    const deleted = await this.l2.deleteMatching(pattern);
+    if (deleted !== undefined) await this.busLink.publish({ patterns: [pattern] });
+    return deleted ?? 0;
+  }
+
   /** Invalidates everything in `ns` and the namespaces nested in it: one version bump. */
   async clear(ns: NamespacePath): Promise<void> {
     await this.invalidate([`n:${ns.name}`]);
@@ -306,7 +319,9 @@ export class CacheStack {
     return {
       key,
       full,
-      deps: ns.depsWith(options.tags),
+      deps: options.dependsOn?.length
+        ? [...ns.depsWith(options.tags), ...options.dependsOn.map((key) => keyDep(ns.keyOf(key)))]
+        : ns.depsWith(options.tags),
       ttl: options.ttl ?? this.config.ttl,
       grace: options.grace ?? this.config.grace,
     };

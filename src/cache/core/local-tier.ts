@@ -39,13 +39,18 @@ export class LocalTier {
     this.trusted.set(full, entry, bytes);
   }
 
-  /** Records and applies an invalidation: keys changed, dependencies bumped, patterns removed. */
-  invalidate({ keys = [], deps = [], patterns = [] }: BusMessage): void {
+  /**
+   * Records and applies an invalidation (keys changed, dependencies bumped, patterns removed);
+   * returns how many L1 entries matched a pattern.
+   */
+  invalidate({ keys = [], deps = [], patterns = [] }: BusMessage): number {
     const all = [...deps, ...keys.map(keyDep)];
     this.fence.record(all);
     for (const key of keys) this.l1?.delete(key);
     this.l1?.evictDependents(all);
-    for (const pattern of patterns) this.l1?.deleteMatching(pattern);
+    let matched = 0;
+    for (const pattern of patterns) matched += this.l1?.deleteMatching(pattern) ?? 0;
+    return matched;
   }
 
   /** Untrusted: emptied and bypassed until trusted again. */

@@ -55,6 +55,11 @@ export class RemoteTier {
     return removed;
   }
 
+  /** How many entries matching a full-key glob held data; undefined on failure (not replayed). */
+  deleteMatching(pattern: string): Promise<number | undefined> {
+    return this.run('invalidate', () => this.l2.deleteMatching(pattern));
+  }
+
   /** True when bumped; false on failure (the bump is replayed later). */
   async bump(deps: readonly string[]): Promise<boolean> {
     const done = await this.run('invalidate', () => this.l2.bump(deps));

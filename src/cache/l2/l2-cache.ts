@@ -147,7 +147,9 @@ export class L2Cache {
   /** Returns how many of `keys` held an entry. */
   async delete(keys: readonly string[]): Promise<number> {
     if (keys.length === 0) return 0;
-    return Number(await this.scripts(this.redis).cacheDelete(keys.length, ...keys, this.fillWindow));
+    return Number(
+      await this.scripts(this.redis).cacheDelete(keys.length, ...keys, this.fillWindow, this.versionPrefix),
+    );
   }
 
   /** Invalidates every entry depending on any of `deps` (one INCR each, one round trip). */
@@ -155,6 +157,26 @@ export class L2Cache {
     if (deps.length === 0) return true;
     await this.scripts(this.redis).cacheBump(deps.length, ...deps.map((dep) => this.versionPrefix + dep));
     return true;
+  }
+
+  /**
+   * Deletes every entry whose key matches `pattern` (a full-key glob) with SCAN (never KEYS), on
+   * every master of a cluster; returns how many held data. `count` is SCAN's batch hint.
+   */
+  async deleteMatching(pattern: string, count = 1000): Promise<number> {
+    const nodes = isCluster(this.redis) ? this.redis.nodes('master') : [this.redis];
+    let deleted = 0;
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', count);
+        cursor = next;
+        // One key per call in a cluster (keys of a batch may live in different slots).
+        const batches = isCluster(this.redis) ? keys.map((key) => [key]) : [keys];
+        for (const batch of batches) deleted += await this.delete(batch);
+      } while (cursor !== '0');
+    }
+    return deleted;
   }
 
   /** Takes the fill lock of `key` for `ttl` ms; the token to release it with, or null if held. */
@@ -198,6 +220,10 @@ export class L2Cache {
   private scripts(target: Redis | ChainableCommander): ScriptedRedis {
     return target as unknown as ScriptedRedis;
   }
+}
+
+function isCluster(redis: Redis): redis is Redis & { nodes(role: 'master'): Redis[] } {
+  return (redis as { isCluster?: boolean }).isCluster === true;
 }
 
 function parseMeta(meta: Buffer | null): [number, number] {

@@ -95,6 +95,8 @@ if redis.call('HEXISTS', key, 'n') == 1 then
 else
   redis.call('HSET', key, 'n', tostring(seed))
 end
+-- Entries that declared dependsOn this key are invalidated by its change.
+if redis.call('EXISTS', vprefix .. 'k:' .. key) == 1 then redis.call('INCR', vprefix .. 'k:' .. key) end
 local header = {}
 for i = 7, #ARGV do
   local vkey = vprefix .. ARGV[i]
@@ -117,14 +119,17 @@ return 1
 
 /**
  * Deletes entries by bumping their generation and dropping their data; the generation lingers
- * for ARGV[1] ms so a fill that started before the delete is refused. KEYS: entry keys.
+ * for ARGV[1] ms so a fill that started before the delete is refused. Entries that declared
+ * dependsOn a deleted key are invalidated. KEYS: entry keys. ARGV[2]: version prefix.
  * Returns how many entries held data.
  */
 export const DELETE_SCRIPT = `
 local n = 0
 for i, key in ipairs(KEYS) do
+  local kv = ARGV[2] .. 'k:' .. key
+  if redis.call('EXISTS', kv) == 1 then redis.call('INCR', kv) end
   if redis.call('EXISTS', key) == 1 then
-    n = n + redis.call('HDEL', key, 'd', 'm', 't')
+    if redis.call('HDEL', key, 'd', 'm', 't') > 0 then n = n + 1 end
     redis.call('HINCRBY', key, 'n', 1)
     redis.call('PEXPIRE', key, ARGV[1])
   end
