@@ -35,12 +35,12 @@ export class CacheView {
 
   /** Stores `value` (not `undefined`: store `null` for "known absent"). */
   set(key: string, value: unknown, options?: CacheSetOptions): Promise<void> {
-    return this.stack.set(this.path, key, value, options);
+    return this.stack.writes.set(this.path, key, value, options);
   }
 
   /** Stores several entries in one Redis round trip. */
   mset(entries: readonly ({ key: string; value: unknown } & CacheSetOptions)[]): Promise<void> {
-    return this.stack.mset(this.path, entries);
+    return this.stack.writes.mset(this.path, entries);
   }
 
   /**
@@ -54,7 +54,7 @@ export class CacheView {
 
   /** Removes `key`; true if it held a value. */
   delete(key: string): Promise<boolean> {
-    return this.stack.delete(this.path, key);
+    return this.stack.writes.delete(this.path, key);
   }
 
   has(key: string): Promise<boolean> {
@@ -63,7 +63,7 @@ export class CacheView {
 
   /** Invalidates every entry carrying any of `tags`, in every namespace. */
   invalidateTags(tags: readonly string[]): Promise<void> {
-    return this.stack.invalidateTags(tags);
+    return this.stack.writes.invalidateTags(tags);
   }
 
   /**
@@ -72,11 +72,11 @@ export class CacheView {
    * how many entries Redis held.
    */
   invalidatePattern(glob: string): Promise<number> {
-    return this.stack.invalidatePattern(this.path, glob);
+    return this.stack.writes.invalidatePattern(this.path, glob);
   }
 
   /** Invalidates this namespace and those nested in it (O(1): one version bump). */
   clear(): Promise<void> {
-    return this.stack.clear(this.path);
+    return this.stack.writes.clear(this.path);
   }
 }

@@ -2,16 +2,18 @@ import type { Logger } from '@nestjs/common';
 import { CacheEvents } from '../events/cache-events.js';
 import type { L1Cache, SharedEntry } from '../l1/l1-cache.js';
 import { valueOf } from '../l1/value-guard.js';
-import type { L2Cache, L2Write } from '../l2/l2-cache.js';
+import type { L2Cache } from '../l2/l2-cache.js';
 import type { PayloadCodec } from '../serialization/payload.codec.js';
 import type { CacheSetOptions } from './cache-entry.js';
 import { CacheStats } from './cache-stats.js';
 import { EntryCodec } from './entry-codec.js';
 import { ErrorReporter } from './error-reporter.js';
 import { FillLock, type FillLockOptions } from './fill-lock.js';
-import { LocalTier, keyDep } from './local-tier.js';
+import { LocalTier } from './local-tier.js';
+import { fillOf, toWrite, type Fill } from './fill.js';
+import { CacheWrites } from './cache-writes.js';
 import { PendingTagFence } from './pending-tag-fence.js';
-import { tagDeps, type NamespacePath } from './namespace-path.js';
+import type { NamespacePath } from './namespace-path.js';
 import { RemoteTier } from './remote-tier.js';
 import { SingleFlight } from './single-flight.js';
 import type { BusListener, CacheBus } from '../bus/index.js';
@@ -30,14 +32,6 @@ export interface StackConfig {
 
 export type Loader<T> = () => T | Promise<T>;
 
-interface Fill {
-  key: string;
-  full: string;
-  deps: readonly string[];
-  ttl: number;
-  grace: number;
-}
-
 /**
  * The engine: L1 → L2 → loader, with in-process single-flight, grace, fill compare-and-set, a
  * local fence against stale L1 refills, and fail-open handling of every Redis error.
@@ -52,6 +46,8 @@ export class CacheStack {
   private readonly local: LocalTier;
   private readonly telemetry: Telemetry;
   private readonly busLink: BusLink;
+  /** set, delete and every kind of invalidation. */
+  readonly writes: CacheWrites;
   private readonly lock: FillLock | undefined;
   /** Tags of uncommitted transactions in this process; see PendingTagFence. */
   readonly pendingTags = new PendingTagFence();
@@ -69,6 +65,7 @@ export class CacheStack {
     this.telemetry = new Telemetry(this.stats, this.events, config.keyGroup);
     this.busLink = new BusLink(this.local, this.telemetry);
     this.l2 = l2 && new RemoteTier(l2, this.reporter, (message) => void this.busLink.publish(message));
+    this.writes = new CacheWrites(config, this.codec, this.local, this.l2, this.busLink, this.telemetry);
     if (this.l2 && config.lock) {
       const readFresh = async (full: string) => {
         const entry = (await this.readRemoteMany([full]))[0];
@@ -168,7 +165,7 @@ export class CacheStack {
       if (remote !== undefined && now < remote.freshUntil) return this.hit('l2', key, remote);
       if (stale === undefined && remote !== undefined) [stale, staleLayer] = [remote, 'l2'];
     }
-    const fill = this.fillOf(key, full, options, ns);
+    const fill = fillOf(this.config, ns, key, full, options);
     // Never join a load that started before an invalidation this caller has already seen.
     const load = this.loads.run(
       full,
@@ -185,76 +182,8 @@ export class CacheStack {
     return valueOf<T>(await load);
   }
 
-  async set(ns: NamespacePath, key: string, value: unknown, options: CacheSetOptions = {}): Promise<void> {
-    await this.mset(ns, [{ key, value, ...options }]);
-  }
-
-  async mset(
-    ns: NamespacePath,
-    entries: readonly ({ key: string; value: unknown } & CacheSetOptions)[],
-  ): Promise<void> {
-    const now = Date.now();
-    const writes = entries.map((entry) => {
-      const fill = this.fillOf(entry.key, ns.keyOf(entry.key), entry, ns);
-      return { fill, payload: this.codec.encode(fill.full, entry.value) };
-    });
-    this.local.invalidate({ keys: writes.map(({ fill }) => fill.full) });
-    // If Redis fails, this instance keeps the new value in L1 and the older L2 copy is dropped on recovery.
-    if (await this.l2?.set(writes.map(({ fill, payload }) => toWrite(fill, payload)))) {
-      await this.busLink.publish({ keys: writes.map(({ fill }) => fill.full) });
-    }
-    for (const { fill, payload } of writes) {
-      const entry = this.codec.local(fill.full, payload, fill.deps, now, fill.ttl, fill.grace);
-      this.local.store(fill.full, entry, payload.length);
-      this.emitSet(fill.key, payload.length);
-    }
-  }
-
-  /** Removes a key everywhere; returns true if it held a value in L1 or L2. */
-  async delete(ns: NamespacePath, key: string): Promise<boolean> {
-    const full = ns.keyOf(key);
-    const inL1 = this.local.lookup(full, Date.now()) !== undefined;
-    this.local.invalidate({ keys: [full] });
-    this.telemetry.delete(key);
-    const removed = await this.l2?.delete([full]);
-    if (removed !== undefined) await this.busLink.publish({ keys: [full] });
-    return inL1 || (removed ?? 0) > 0;
-  }
-
   async has(ns: NamespacePath, key: string): Promise<boolean> {
     return (await this.get(ns, key)) !== undefined;
-  }
-
-  /** Invalidates every entry carrying any of `tags`, on every tier; O(1) per tag. */
-  async invalidateTags(tags: readonly string[]): Promise<void> {
-    if (tags.length === 0) return;
-    await this.invalidate(tagDeps(tags));
-    this.events.emit('invalidate', { tags });
-  }
-
-  /**
-   * Removes the entries of `ns` whose keys match a glob (`*`, `?`, `[…]`), with SCAN on every
-   * Redis master; returns how many Redis held. Nested namespaces are not matched.
-   */
-  async invalidatePattern(ns: NamespacePath, glob: string): Promise<number> {
-    const pattern = ns.keyOf(glob);
-    const inL1 = this.local.invalidate({ patterns: [pattern] });
-    if (!this.l2) return inL1;
-    const deleted = await this.l2.deleteMatching(pattern);
-    if (deleted !== undefined) await this.busLink.publish({ patterns: [pattern] });
-    return deleted ?? 0;
-  }
-
-  /** Invalidates everything in `ns` and the namespaces nested in it: one version bump. */
-  async clear(ns: NamespacePath): Promise<void> {
-    await this.invalidate([`n:${ns.name}`]);
-    this.events.emit('clear', { namespace: ns.name });
-  }
-
-  private async invalidate(deps: readonly string[]): Promise<void> {
-    this.local.invalidate({ deps });
-    this.stats.invalidations += deps.length;
-    if (await this.l2?.bump(deps)) await this.busLink.publish({ deps });
   }
 
   /** Loads under the cross-instance lock (when there is one) and stores the result. */
@@ -315,18 +244,6 @@ export class CacheStack {
     });
   }
 
-  private fillOf(key: string, full: string, options: CacheSetOptions, ns: NamespacePath): Fill {
-    return {
-      key,
-      full,
-      deps: options.dependsOn?.length
-        ? [...ns.depsWith(options.tags), ...options.dependsOn.map((key) => keyDep(ns.keyOf(key)))]
-        : ns.depsWith(options.tags),
-      ttl: options.ttl ?? this.config.ttl,
-      grace: options.grace ?? this.config.grace,
-    };
-  }
-
   private hit<T>(layer: 'l1' | 'l2', key: string, entry: SharedEntry, stale = false): T {
     this.telemetry.hit(layer, key, stale);
     return valueOf<T>(entry);
@@ -339,8 +256,4 @@ export class CacheStack {
   private emitSet(key: string, bytes: number): void {
     this.telemetry.set(this.l2 ? 'l2' : 'l1', key, bytes);
   }
-}
-
-function toWrite(fill: Fill, payload: Buffer): L2Write {
-  return { key: fill.full, payload, ttl: fill.ttl, grace: fill.grace, deps: fill.deps };
 }

@@ -84,7 +84,7 @@ export class EntityInvalidationSubscriber implements EntitySubscriberInterface, 
     const tags = this.buffer.take(event.queryRunner);
     if (tags.length === 0) return;
     try {
-      await this.stack.invalidateTags(tags);
+      await this.stack.writes.invalidateTags(tags);
     } finally {
       this.stack.pendingTags.release(tags);
     }
@@ -107,7 +107,7 @@ export class EntityInvalidationSubscriber implements EntitySubscriberInterface, 
       this.stack.pendingTags.hold(this.buffer.add(runner, tags));
       return;
     }
-    await this.stack.invalidateTags(tags);
+    await this.stack.writes.invalidateTags(tags);
   }
 
   private tagsOf(

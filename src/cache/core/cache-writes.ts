@@ -1,0 +1,92 @@
+import type { CacheSetOptions } from './cache-entry.js';
+import type { BusLink } from './bus-link.js';
+import type { EntryCodec } from './entry-codec.js';
+import { fillOf, toWrite, type FillDefaults } from './fill.js';
+import type { LocalTier } from './local-tier.js';
+import { tagDeps, type NamespacePath } from './namespace-path.js';
+import type { RemoteTier } from './remote-tier.js';
+import type { Telemetry } from './telemetry.js';
+
+/**
+ * Everything that changes the cache: writes and invalidations. Each evicts this instance's L1
+ * synchronously, applies the change to Redis, and only once that succeeded tells the other
+ * instances; a Redis failure is remembered and replayed on recovery.
+ */
+export class CacheWrites {
+  constructor(
+    private readonly config: FillDefaults,
+    private readonly codec: EntryCodec,
+    private readonly local: LocalTier,
+    private readonly l2: RemoteTier | undefined,
+    private readonly busLink: BusLink,
+    private readonly telemetry: Telemetry,
+  ) {}
+
+  async set(ns: NamespacePath, key: string, value: unknown, options: CacheSetOptions = {}): Promise<void> {
+    await this.mset(ns, [{ key, value, ...options }]);
+  }
+
+  async mset(
+    ns: NamespacePath,
+    entries: readonly ({ key: string; value: unknown } & CacheSetOptions)[],
+  ): Promise<void> {
+    const now = Date.now();
+    const writes = entries.map((entry) => {
+      const fill = fillOf(this.config, ns, entry.key, ns.keyOf(entry.key), entry);
+      return { fill, payload: this.codec.encode(fill.full, entry.value) };
+    });
+    this.local.invalidate({ keys: writes.map(({ fill }) => fill.full) });
+    // If Redis fails, this instance keeps the new value in L1 and the older L2 copy is dropped on recovery.
+    if (await this.l2?.set(writes.map(({ fill, payload }) => toWrite(fill, payload)))) {
+      await this.busLink.publish({ keys: writes.map(({ fill }) => fill.full) });
+    }
+    for (const { fill, payload } of writes) {
+      const entry = this.codec.local(fill.full, payload, fill.deps, now, fill.ttl, fill.grace);
+      this.local.store(fill.full, entry, payload.length);
+      this.telemetry.set(this.l2 ? 'l2' : 'l1', fill.key, payload.length);
+    }
+  }
+
+  /** Removes a key everywhere; returns true if it held a value in L1 or L2. */
+  async delete(ns: NamespacePath, key: string): Promise<boolean> {
+    const full = ns.keyOf(key);
+    const inL1 = this.local.lookup(full, Date.now()) !== undefined;
+    this.local.invalidate({ keys: [full] });
+    this.telemetry.delete(key);
+    const removed = await this.l2?.delete([full]);
+    if (removed !== undefined) await this.busLink.publish({ keys: [full] });
+    return inL1 || (removed ?? 0) > 0;
+  }
+
+  /** Invalidates every entry carrying any of `tags`, on every tier; O(1) per tag. */
+  async invalidateTags(tags: readonly string[]): Promise<void> {
+    if (tags.length === 0) return;
+    await this.invalidate(tagDeps(tags));
+    this.telemetry.events.emit('invalidate', { tags });
+  }
+
+  /**
+   * Removes the entries of `ns` whose keys match a glob (`*`, `?`, `[…]`), with SCAN on every
+   * Redis master; returns how many Redis held. Nested namespaces are not matched.
+   */
+  async invalidatePattern(ns: NamespacePath, glob: string): Promise<number> {
+    const pattern = ns.keyOf(glob);
+    const inL1 = this.local.invalidate({ patterns: [pattern] });
+    if (!this.l2) return inL1;
+    const deleted = await this.l2.deleteMatching(pattern);
+    if (deleted !== undefined) await this.busLink.publish({ patterns: [pattern] });
+    return deleted ?? 0;
+  }
+
+  /** Invalidates everything in `ns` and the namespaces nested in it: one version bump. */
+  async clear(ns: NamespacePath): Promise<void> {
+    await this.invalidate([`n:${ns.name}`]);
+    this.telemetry.events.emit('clear', { namespace: ns.name });
+  }
+
+  private async invalidate(deps: readonly string[]): Promise<void> {
+    this.local.invalidate({ deps });
+    this.telemetry.stats.invalidations += deps.length;
+    if (await this.l2?.bump(deps)) await this.busLink.publish({ deps });
+  }
+}
