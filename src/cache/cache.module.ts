@@ -68,7 +68,11 @@ const MiB = 1024 * 1024;
   exports: [CacheService, CACHE_STACK],
 })
 export class CacheModule extends ConfigurableModuleClass implements OnModuleInit, OnApplicationShutdown {
+  /** Replays invalidations that failed while Redis was down, as soon as it is back. */
+  private readonly onRedisReady = () => void this.stack.flushPending();
+
   constructor(
+    @Inject(CACHE_STACK) private readonly stack: CacheStack,
     @Optional() @Inject(CACHE_REDIS) private readonly redis: RedisConnection | null,
     @Optional() @Inject(CACHE_BUS) private readonly bus: CacheBus | null,
   ) {
@@ -84,11 +88,14 @@ export class CacheModule extends ConfigurableModuleClass implements OnModuleInit
   }
 
   async onModuleInit(): Promise<void> {
+    this.redis?.client.on('ready', this.onRedisReady);
     await this.redis?.connect();
     await this.bus?.start(this.redis?.connectTimeout ?? 2000);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // A client passed in by the application outlives us: leave no listener of ours on it.
+    this.redis?.client.off('ready', this.onRedisReady);
     await this.bus?.close();
     await this.redis?.close();
   }
@@ -119,6 +126,5 @@ function createStack(options: CacheModuleOptions, redis: RedisConnection | null)
     l2,
     new Logger('CacheModule'),
   );
-  redis?.client.on('ready', () => void stack.flushPending());
   return stack;
 }

@@ -209,6 +209,22 @@ describe.each(stackVariants)('cache contract: $name', ({ options }) => {
     expect(await late).toBe('new');
   });
 
+  it('does not keep a set in L1 when its tags are invalidated while it is being written', async () => {
+    const writing = cache.set('racing', 'v', { tags: ['race-tag'] });
+    await cache.invalidateTags(['race-tag']);
+    await writing;
+    expect(await cache.get('racing')).toBeUndefined();
+  });
+
+  it('rounds fractional durations and rejects impossible ones, naming the key', async () => {
+    await cache.set('fraction', 'v', { ttl: 1.1 * 100 });
+    expect(await cache.get('fraction')).toBe('v');
+    await sleep(150);
+    expect(await cache.get('fraction')).toBeUndefined();
+    await expect(cache.set('nan', 'v', { ttl: Number.NaN })).rejects.toThrow(/ttl for "[^"]*:nan" must be between/);
+    await expect(cache.getOrSet('neg', () => 'v', { grace: -1 })).rejects.toThrow(/grace/);
+  });
+
   it('does not let a slow fill overwrite a delete or a newer set of the same key', async () => {
     const gate = deferred();
     const slow = cache.getOrSet('k', async () => {

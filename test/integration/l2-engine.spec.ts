@@ -49,6 +49,28 @@ describe('L1 + L2 engine against real Redis', () => {
     expect(loader).not.toHaveBeenCalled();
   });
 
+  it('a caller arriving after another instance invalidated never gets the older load (Redis-only)', async () => {
+    const prefix = uniquePrefix();
+    const a = await boot(prefix, { l1: false });
+    const b = await boot(prefix, { l1: false });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const first = b.getOrSet(
+      'row',
+      async () => {
+        await gate;
+        return 'old';
+      },
+      { tags: ['row'] },
+    );
+    await vi.waitFor(async () => expect(await redis.exists(`${prefix}:~l:default:row`)).toBe(1));
+    await a.invalidateTags(['row']);
+    const late = b.getOrSet('row', async () => 'new', { tags: ['row'] });
+    release();
+    expect(await first).toBe('old');
+    expect(await late).toBe('new');
+  });
+
   it('reads many keys in one round trip and writes many in one pipeline', async () => {
     const prefix = uniquePrefix();
     const writer = await boot(prefix);

@@ -88,6 +88,35 @@ describe('TypeORM invalidation at commit', () => {
     expect(await cache.get(`widget:${w.id}`)).toBe('w');
   });
 
+  it('a caller outside a transaction never shares a load that read uncommitted data', async () => {
+    const w = await newWidget();
+    const gate = deferred();
+    const loading = deferred();
+    let inside: string | undefined;
+    const tx = t.dataSource.transaction(async (manager) => {
+      await manager.getRepository(Widget).save({ ...w, name: 'never-committed' });
+      inside = await cache.getOrSet(
+        `shared:${w.id}`,
+        async () => {
+          loading.resolve();
+          await gate.promise;
+          return (await manager.getRepository(Widget).findOneByOrFail({ id: w.id })).name;
+        },
+        { tags: entityTags.row('widget', w.id) },
+      );
+      throw new Error('roll back');
+    });
+    await loading.promise; // the in-transaction load is running: the outside call would join it
+    const outside = cache.getOrSet(`shared:${w.id}`, async () => (await repo.findOneByOrFail({ id: w.id })).name, {
+      tags: entityTags.row('widget', w.id),
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    gate.resolve();
+    await expect(tx).rejects.toThrow('roll back');
+    expect(inside).toBe('never-committed');
+    expect(await outside).toBe('w');
+  });
+
   it('invalidates by rule with the old and the new row (moving between groups)', async () => {
     const w = await newWidget(10);
     const group = (id: number) =>

@@ -32,6 +32,12 @@ export interface StackConfig {
 
 export type Loader<T> = () => T | Promise<T>;
 
+/** A load's outcome; `stored` false means it was refused and only its initiator may use it. */
+interface FillResult {
+  entry: SharedEntry;
+  stored: boolean;
+}
+
 /**
  * The engine: L1 → L2 → loader, with in-process single-flight, grace, fill compare-and-set, a
  * local fence against stale L1 refills, and fail-open handling of every Redis error.
@@ -42,7 +48,7 @@ export class CacheStack {
   readonly l2: RemoteTier | undefined;
   private readonly reporter: ErrorReporter;
   private readonly codec: EntryCodec;
-  private readonly loads = new SingleFlight<SharedEntry>();
+  private readonly loads = new SingleFlight<FillResult>();
   private readonly local: LocalTier;
   private readonly telemetry: Telemetry;
   private readonly busLink: BusLink;
@@ -166,20 +172,32 @@ export class CacheStack {
       if (stale === undefined && remote !== undefined) [stale, staleLayer] = [remote, 'l2'];
     }
     const fill = fillOf(this.config, ns, key, full, options);
+    let ours = false;
+    const start = () => {
+      ours = true;
+      return this.fill(fill, loader);
+    };
     // Never join a load that started before an invalidation this caller has already seen.
-    const load = this.loads.run(
-      full,
-      () => this.fill(fill, loader),
-      this.local.mark(),
-      (mark) => this.local.unchangedSince(mark, full, fill.deps),
+    const load = this.loads.run(full, start, this.local.mark(), (mark) =>
+      this.local.unchangedSince(mark, full, fill.deps),
     );
     if (stale !== undefined) {
-      // Serve the stale value now; one background refresh replaces it. Its failure is counted.
-      load.catch(() => this.stats.refreshFailures++);
+      // Serve the stale value now; one background refresh replaces it. Its failure is counted once.
+      if (ours) load.catch(() => this.stats.refreshFailures++);
       return this.hit(staleLayer, key, stale, true);
     }
     this.miss(key);
-    return valueOf<T>(await load);
+    const result = await load;
+    if (ours || result.stored) return valueOf<T>(result.entry);
+    // We joined a load whose result was refused (something it depends on moved while it ran, or it
+    // read inside an open transaction): that value may predate what this caller must see.
+    const own = await this.loads.run(
+      full,
+      () => this.fill(fill, loader),
+      this.local.mark(),
+      () => false,
+    );
+    return valueOf<T>(own.entry);
   }
 
   async has(ns: NamespacePath, key: string): Promise<boolean> {
@@ -187,9 +205,9 @@ export class CacheStack {
   }
 
   /** Loads under the cross-instance lock (when there is one) and stores the result. */
-  private async fill(fill: Fill, loader: Loader<unknown>): Promise<SharedEntry> {
+  private async fill(fill: Fill, loader: Loader<unknown>): Promise<FillResult> {
     const outcome = this.lock ? await this.lock.acquire(fill.full) : {};
-    if ('entry' in outcome) return outcome.entry;
+    if ('entry' in outcome) return { entry: outcome.entry, stored: true };
     try {
       return await this.loadAndStore(fill, loader);
     } finally {
@@ -197,7 +215,8 @@ export class CacheStack {
     }
   }
 
-  private async loadAndStore(fill: Fill, loader: Loader<unknown>): Promise<SharedEntry> {
+  /** `stored` is false when the result was refused: it is good for its own caller only. */
+  private async loadAndStore(fill: Fill, loader: Loader<unknown>): Promise<FillResult> {
     const started = this.local.mark();
     const token = await this.l2?.beginFill(fill.full, fill.deps, fill.ttl + fill.grace);
     const value = await loader();
@@ -205,18 +224,18 @@ export class CacheStack {
     const entry = this.codec.local(fill.full, payload, fill.deps, Date.now(), fill.ttl, fill.grace);
     if (this.pendingTags.blocks(fill.deps)) {
       this.telemetry.fillRefused(fill.key);
-      return entry;
+      return { entry, stored: false };
     }
     const committed = token && (await this.l2!.commitFill(token, toWrite(fill, payload)));
     const unchangedHere = this.local.unchangedSince(started, fill.full, fill.deps);
     // L2's compare-and-set decides when Redis answered; otherwise (no Redis, or it failed) the local fence.
     if (!(committed ?? unchangedHere)) {
       this.telemetry.fillRefused(fill.key);
-      return entry;
+      return { entry, stored: false };
     }
     if (unchangedHere) this.local.store(fill.full, entry, payload.length);
     this.emitSet(fill.key, payload.length);
-    return entry;
+    return { entry, stored: true };
   }
 
   private async readRemote(full: string): Promise<SharedEntry | undefined> {

@@ -36,13 +36,15 @@ export class CacheWrites {
       return { fill, payload: this.codec.encode(fill.full, entry.value) };
     });
     this.local.invalidate({ keys: writes.map(({ fill }) => fill.full) });
+    const since = this.local.mark();
     // If Redis fails, this instance keeps the new value in L1 and the older L2 copy is dropped on recovery.
     if (await this.l2?.set(writes.map(({ fill, payload }) => toWrite(fill, payload)))) {
       await this.busLink.publish({ keys: writes.map(({ fill }) => fill.full) });
     }
     for (const { fill, payload } of writes) {
       const entry = this.codec.local(fill.full, payload, fill.deps, now, fill.ttl, fill.grace);
-      this.local.store(fill.full, entry, payload.length);
+      // Not if an invalidation of its tags arrived while Redis was being written.
+      this.local.store(fill.full, entry, payload.length, since);
       this.telemetry.set(this.l2 ? 'l2' : 'l1', fill.key, payload.length);
     }
   }

@@ -1,5 +1,6 @@
 import type { L2Write } from '../l2/l2-cache.js';
 import type { CacheSetOptions } from './cache-entry.js';
+import { CacheConfigError } from '../errors/cache-config.error.js';
 import { keyDep } from './local-tier.js';
 import type { NamespacePath } from './namespace-path.js';
 
@@ -30,9 +31,22 @@ export function fillOf(
     key,
     full,
     deps: options.dependsOn?.length ? [...deps, ...options.dependsOn.map((k) => keyDep(ns.keyOf(k)))] : deps,
-    ttl: options.ttl ?? defaults.ttl,
-    grace: options.grace ?? defaults.grace,
+    ttl: duration(full, 'ttl', options.ttl ?? defaults.ttl, 1),
+    grace: duration(full, 'grace', options.grace ?? defaults.grace, 0),
   };
+}
+
+const MAX_DURATION = 10 * 365 * 24 * 3_600_000;
+
+/** A whole number of ms (fractions from arithmetic like 1.1 * 1000 are rounded) within bounds. */
+function duration(full: string, name: string, value: number, min: number): number {
+  const ms = Math.round(value);
+  if (!Number.isFinite(value) || ms < min || ms > MAX_DURATION) {
+    throw new CacheConfigError(
+      `${name} for "${full}" must be between ${min} and ${MAX_DURATION} ms, got ${value}. Durations are milliseconds.`,
+    );
+  }
+  return ms;
 }
 
 export function toWrite(fill: Fill, payload: Buffer): L2Write {

@@ -52,9 +52,14 @@ export class NamespacePath {
   }
 }
 
+/** True for a string usable as a tag (non-empty, ≤ 256 characters, no control characters). */
+export function isValidTag(tag: unknown): tag is string {
+  return typeof tag === 'string' && tag.length > 0 && tag.length <= MAX_TAG_LENGTH && !CONTROL.test(tag);
+}
+
 export function tagDeps(tags: readonly string[]): string[] {
   return tags.map((tag) => {
-    if (typeof tag !== 'string' || tag.length === 0 || tag.length > MAX_TAG_LENGTH || CONTROL.test(tag)) {
+    if (!isValidTag(tag)) {
       throw new CacheKeyError(
         `Cache tag must be a non-empty string of at most ${MAX_TAG_LENGTH} characters without control characters; got ${describe(tag)}.`,
       );

@@ -17,6 +17,7 @@ import {
   type UpdateEvent,
 } from 'typeorm';
 import { CACHE_STACK } from '../cache.internal-constants.js';
+import { isValidTag } from '../core/namespace-path.js';
 import type { CacheStack } from '../core/cache-stack.js';
 import { entityTagName, entityTags } from './entity-tags.js';
 import type { CacheInvalidationOptions, EntityInvalidationRule } from './invalidation-options.interface.js';
@@ -85,6 +86,9 @@ export class EntityInvalidationSubscriber implements EntitySubscriberInterface, 
     if (tags.length === 0) return;
     try {
       await this.stack.writes.invalidateTags(tags);
+    } catch (error) {
+      // The data is committed: throwing here would reject a successful transaction.
+      this.logger.error(`Invalidation after commit failed: ${(error as Error).message}`);
     } finally {
       this.stack.pendingTags.release(tags);
     }
@@ -125,7 +129,10 @@ export class EntityInvalidationSubscriber implements EntitySubscriberInterface, 
     const rule = this.rules.get(metadata.target);
     if (rule && (before || after)) {
       try {
-        for (const tag of rule(before, after)) if (tag) tags.add(tag);
+        for (const tag of rule(before, after)) {
+          if (isValidTag(tag)) tags.add(tag);
+          else if (tag) throw new Error(`invalid tag ${JSON.stringify(String(tag).slice(0, 80))}`);
+        }
       } catch (error) {
         // A broken rule must not lose the invalidation: fall back to everything of this entity.
         this.logger.error(`Invalidation rule for ${metadata.targetName} failed: ${(error as Error).message}`);

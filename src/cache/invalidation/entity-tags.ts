@@ -1,8 +1,8 @@
 /**
  * The tags the invalidation subscriber bumps for an entity named `product`:
  * - `product`        the collection: any insert, update or removal of any product;
- * - `product:42`     one row: its update or removal (save/remove, or update()/delete() by id);
- * - `product:*`      bulk: an `update()`/`delete()` by criteria, whose rows the subscriber cannot see.
+ * - `product:42`     one row: its insert, update or removal through save()/insert()/remove();
+ * - `product:*`      bulk: `update()`/`delete()` whose rows the subscriber cannot see.
  * An entry built from one row carries `entityTags.row(…)`; one built from many rows carries the
  * collection tag (or rule tags such as `category:3` plus the bulk tag).
  */

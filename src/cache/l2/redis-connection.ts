@@ -28,7 +28,7 @@ export class RedisConnection {
         retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
       });
     // Without a listener ioredis prints every connection error; the stack counts them instead.
-    this.client.on('error', () => undefined);
+    this.client.on('error', this.ignoreError);
   }
 
   /** Connects if we own the client; on failure the app still boots and the cache fails open. */
@@ -41,7 +41,10 @@ export class RedisConnection {
     }
   }
 
+  private readonly ignoreError = (): void => undefined;
+
   async close(): Promise<void> {
+    this.client.off('error', this.ignoreError);
     if (!this.owned || this.client.status === 'end') return;
     try {
       await this.client.quit();
