@@ -3,13 +3,14 @@ import { Redis } from 'ioredis';
 
 /**
  * Records the commands that clients send to a real Redis and that mention `prefix` (via MONITOR).
- * Commands run inside Lua scripts are left out: one script call is one round trip.
+ * Commands run inside Lua scripts are left out (one script call is one round trip) unless
+ * `insideScripts` is set.
  */
-export async function monitorRedis(url: string, prefix: string) {
+export async function monitorRedis(url: string, prefix: string, { insideScripts = false } = {}) {
   const monitor = new Redis(url, { monitor: true, enableReadyCheck: false, lazyConnect: true });
   const commands: string[][] = [];
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    if (source === 'lua') return;
+    if (source === 'lua' && !insideScripts) return;
     if (args.some((arg) => String(arg).startsWith(prefix))) commands.push(args.map(String));
   });
   const monitoring = once(monitor, 'monitoring');

@@ -61,7 +61,7 @@ describe('bus: cross-instance L1 invalidation', () => {
 
   it('carries keys and tags, never values, on a channel named by the prefix', async () => {
     const [a, , prefix] = await pair();
-    const monitor = await monitorRedis(url, prefix);
+    const monitor = await monitorRedis(url, prefix, { insideScripts: true });
     await a.set('secret', 'value-that-must-not-travel', { tags: ['tag-a'] });
     await a.invalidateTags(['tag-a']);
     const published = (await monitor.stop()).filter((c) => c[0]!.toLowerCase() === 'publish');

@@ -94,12 +94,12 @@ describe('L1 + L2 engine against real Redis', () => {
     const cache = await boot(prefix);
     await Promise.all(Array.from({ length: 20 }, (_, i) => cache.set(`e${i}`, i, { tags: ['group'] })));
     const before = Number(await redis.get(`${prefix}:~v:t:group`));
-    const monitor = await monitorRedis(url, prefix);
+    const monitor = await monitorRedis(url, prefix, { insideScripts: true });
     await cache.invalidateTags(['group']);
     const commands = await monitor.stop();
     expect(Number(await redis.get(`${prefix}:~v:t:group`))).toBe(before + 1);
-    // One script call (the INCR) and one PUBLISH telling other instances.
-    expect(commands.map(commandName)).toEqual(['script', 'publish']);
+    // One script call: the EXISTS + INCR, and the PUBLISH telling the other instances, atomically.
+    expect(commands.map(commandName)).toEqual(['script', 'exists', 'incr', 'publish']);
     expect(commands.flat().some((arg) => /^(scan|keys|del)$/i.test(arg))).toBe(false);
     expect(await cache.get('e3')).toBeUndefined();
   });
@@ -112,7 +112,7 @@ describe('L1 + L2 engine against real Redis', () => {
     const monitor = await monitorRedis(url, prefix);
     await users.clear();
     const commands = await monitor.stop();
-    expect(commands.map(commandName)).toEqual(['script', 'publish']);
+    expect(commands.map(commandName)).toEqual(['script']);
     expect(commands[0]).toContain(`${prefix}:~v:n:default.users`);
     expect(await users.get('5')).toBeUndefined();
   });

@@ -25,7 +25,7 @@ export class CacheBus {
   disconnects = 0;
 
   constructor(
-    private readonly publisher: Redis,
+    publisher: Redis,
     private readonly channel: string,
     private readonly listener: BusListener,
     private readonly logger: Pick<Logger, 'warn' | 'log'>,
@@ -58,14 +58,9 @@ export class CacheBus {
     return this.trusted;
   }
 
-  /** Tells the other instances; resolves to false if the message could not be sent. */
-  async publish(message: BusMessage): Promise<boolean> {
-    try {
-      await this.publisher.publish(this.channel, encodeBusMessage(this.instanceId, message));
-      return true;
-    } catch {
-      return false;
-    }
+  /** The channel and wire form of a message, for Redis to publish together with the change. */
+  envelope(message: BusMessage): { channel: string; message: string } {
+    return { channel: this.channel, message: encodeBusMessage(this.instanceId, message) };
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { BusListener, BusMessage, CacheBus } from '../bus/index.js';
+import type { Notify } from '../l2/l2-cache.js';
 import type { LocalTier } from './local-tier.js';
 import type { Telemetry } from './telemetry.js';
 
@@ -36,9 +37,12 @@ export class BusLink {
     onMalformed: () => this.telemetry.stats.busMalformed++,
   };
 
-  /** Tells the other instances, after the L2 change succeeded. */
-  async publish(message: BusMessage): Promise<void> {
-    await this.bus?.publish(message);
+  /**
+   * What Redis publishes together with a change (in the same script or pipeline), so the others
+   * hear of every change that happened and of none that did not; undefined without a bus.
+   */
+  notify(message: BusMessage): Notify | undefined {
+    return this.bus?.envelope(message);
   }
 
   state(): BusState | null {

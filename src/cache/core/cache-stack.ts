@@ -70,7 +70,7 @@ export class CacheStack {
     this.local = new LocalTier(l1);
     this.telemetry = new Telemetry(this.stats, this.events, config.keyGroup);
     this.busLink = new BusLink(this.local, this.telemetry);
-    this.l2 = l2 && new RemoteTier(l2, this.reporter, (message) => void this.busLink.publish(message));
+    this.l2 = l2 && new RemoteTier(l2, this.reporter, (message) => this.busLink.notify(message));
     this.writes = new CacheWrites(config, this.codec, this.local, this.l2, this.busLink, this.telemetry);
     if (this.l2 && config.lock) {
       const readFresh = async (full: string) => {

@@ -38,9 +38,7 @@ export class CacheWrites {
     this.local.invalidate({ keys: writes.map(({ fill }) => fill.full) });
     const since = this.local.mark();
     // If Redis fails, this instance keeps the new value in L1 and the older L2 copy is dropped on recovery.
-    if (await this.l2?.set(writes.map(({ fill, payload }) => toWrite(fill, payload)))) {
-      await this.busLink.publish({ keys: writes.map(({ fill }) => fill.full) });
-    }
+    await this.l2?.set(writes.map(({ fill, payload }) => toWrite(fill, payload)));
     for (const { fill, payload } of writes) {
       const entry = this.codec.local(fill.full, payload, fill.deps, now, fill.ttl, fill.grace);
       // Not if an invalidation of its tags arrived while Redis was being written.
@@ -56,7 +54,6 @@ export class CacheWrites {
     this.local.invalidate({ keys: [full] });
     this.telemetry.delete(key);
     const removed = await this.l2?.delete([full]);
-    if (removed !== undefined) await this.busLink.publish({ keys: [full] });
     return inL1 || (removed ?? 0) > 0;
   }
 
@@ -76,7 +73,6 @@ export class CacheWrites {
     const inL1 = this.local.invalidate({ patterns: [pattern] });
     if (!this.l2) return inL1;
     const deleted = await this.l2.deleteMatching(pattern);
-    if (deleted !== undefined) await this.busLink.publish({ patterns: [pattern] });
     return deleted ?? 0;
   }
 
@@ -89,6 +85,6 @@ export class CacheWrites {
   private async invalidate(deps: readonly string[]): Promise<void> {
     this.local.invalidate({ deps });
     this.telemetry.stats.invalidations += deps.length;
-    if (await this.l2?.bump(deps)) await this.busLink.publish({ deps });
+    await this.l2?.bump(deps);
   }
 }

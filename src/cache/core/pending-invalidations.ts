@@ -1,4 +1,5 @@
-import type { L2Cache } from '../l2/l2-cache.js';
+import type { BusMessage } from '../bus/bus-message.js';
+import type { L2Cache, Notify } from '../l2/l2-cache.js';
 
 /**
  * Invalidations that could not reach Redis (it was down). They are replayed before the next L2
@@ -26,15 +27,17 @@ export class PendingInvalidations {
     this.trim(this.keys);
   }
 
-  /** Replays everything pending and returns it; throws (keeping it pending) if Redis still fails. */
-  async flush(l2: L2Cache): Promise<{ keys: string[]; deps: string[] }> {
+  /**
+   * Replays everything pending, each replay published to the other instances by the same script;
+   * throws (keeping it pending) if Redis still fails.
+   */
+  async flush(l2: L2Cache, notify: (message: BusMessage) => Notify | undefined): Promise<void> {
     const deps = [...this.deps];
     const keys = [...this.keys];
-    await l2.bump(deps);
-    await l2.delete(keys);
+    if (deps.length > 0) await l2.bump(deps, notify({ deps }));
+    if (keys.length > 0) await l2.delete(keys, notify({ keys }));
     for (const dep of deps) this.deps.delete(dep);
     for (const key of keys) this.keys.delete(key);
-    return { keys, deps };
   }
 
   private trim(set: Set<string>): void {

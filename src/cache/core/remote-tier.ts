@@ -1,4 +1,5 @@
-import type { FillToken, L2Cache, L2RawEntry, L2Write } from '../l2/l2-cache.js';
+import type { BusMessage } from '../bus/bus-message.js';
+import type { FillToken, L2Cache, L2RawEntry, L2Write, Notify } from '../l2/l2-cache.js';
 import type { ErrorReporter } from './error-reporter.js';
 import { PendingInvalidations } from './pending-invalidations.js';
 
@@ -13,8 +14,8 @@ export class RemoteTier {
   constructor(
     private readonly l2: L2Cache,
     private readonly reporter: ErrorReporter,
-    /** Told what a replay after an outage invalidated, so other instances hear of it too. */
-    private readonly onReplayed: (replayed: { keys: string[]; deps: string[] }) => void,
+    /** The bus message to publish with a change (undefined without a bus). */
+    private readonly notify: (message: BusMessage) => Notify | undefined,
   ) {}
 
   read(fulls: readonly string[]): Promise<(L2RawEntry | undefined)[] | undefined> {
@@ -43,26 +44,30 @@ export class RemoteTier {
 
   /** On failure the keys' older L2 copies are dropped once Redis is back. */
   async set(writes: readonly L2Write[]): Promise<boolean> {
-    const done = await this.run('set', () => this.l2.set(writes));
+    const notify = this.notify({ keys: writes.map((write) => write.key) });
+    const done = await this.run('set', () => this.l2.set(writes, notify));
     if (done === undefined) this.pending.addKeys(writes.map((write) => write.key));
     return done !== undefined;
   }
 
   /** How many keys held an entry; undefined on failure (the delete is replayed later). */
   async delete(fulls: readonly string[]): Promise<number | undefined> {
-    const removed = await this.run('delete', () => this.l2.delete(fulls));
+    const removed = await this.run('delete', () => this.l2.delete(fulls, this.notify({ keys: fulls })));
     if (removed === undefined) this.pending.addKeys(fulls);
     return removed;
   }
 
   /** How many entries matching a full-key glob held data; undefined on failure (not replayed). */
-  deleteMatching(pattern: string): Promise<number | undefined> {
-    return this.run('invalidate', () => this.l2.deleteMatching(pattern));
+  async deleteMatching(pattern: string): Promise<number | undefined> {
+    const deleted = await this.run('invalidate', () => this.l2.deleteMatching(pattern));
+    const notify = this.notify({ patterns: [pattern] });
+    if (deleted !== undefined && notify) await this.run('invalidate', () => this.l2.publish(notify));
+    return deleted;
   }
 
   /** True when bumped; false on failure (the bump is replayed later). */
   async bump(deps: readonly string[]): Promise<boolean> {
-    const done = await this.run('invalidate', () => this.l2.bump(deps));
+    const done = await this.run('invalidate', () => this.l2.bump(deps, this.notify({ deps })));
     if (done === undefined) this.pending.addDeps(deps);
     return done !== undefined;
   }
@@ -80,7 +85,7 @@ export class RemoteTier {
 
   private async run<R extends NonNullable<unknown>>(operation: string, op: () => Promise<R>): Promise<R | undefined> {
     try {
-      if (this.pending.size > 0) this.onReplayed(await this.pending.flush(this.l2));
+      if (this.pending.size > 0) await this.pending.flush(this.l2, this.notify);
       const result = await op();
       this.reporter.recovered('l2');
       return result;

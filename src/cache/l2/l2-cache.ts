@@ -22,6 +22,12 @@ export interface L2RawEntry {
   deps: string[];
 }
 
+/** A bus message to publish together with a change (same script or pipeline). */
+export interface Notify {
+  channel: string;
+  message: string;
+}
+
 /** What a fill saw before its loader ran; the commit is refused if any of it moved. */
 export interface FillToken {
   generation: string;
@@ -132,30 +138,40 @@ export class L2Cache {
     return stored === 1;
   }
 
-  /** Direct writes, one pipeline round trip for all of them. */
-  async set(writes: readonly L2Write[]): Promise<true> {
-    if (writes.length === 1) {
-      await this.setOne(this.redis, writes[0]!);
-      return true;
-    }
+  /** Direct writes and their bus message, one pipeline round trip for all of them. */
+  async set(writes: readonly L2Write[], notify?: Notify): Promise<true> {
     const pipeline = this.redis.pipeline();
     for (const write of writes) void this.setOne(pipeline, write);
+    if (notify) pipeline.publish(notify.channel, notify.message);
     throwFirstError(await pipeline.exec());
     return true;
   }
 
   /** Returns how many of `keys` held an entry. */
-  async delete(keys: readonly string[]): Promise<number> {
+  async delete(keys: readonly string[], notify?: Notify): Promise<number> {
     if (keys.length === 0) return 0;
+    const [channel, message] = notify ? [notify.channel, notify.message] : ['', ''];
     return Number(
-      await this.scripts(this.redis).cacheDelete(keys.length, ...keys, this.fillWindow, this.versionPrefix),
+      await this.scripts(this.redis).cacheDelete(
+        keys.length,
+        ...keys,
+        this.fillWindow,
+        this.versionPrefix,
+        channel,
+        message,
+      ),
     );
   }
 
   /** Invalidates every entry depending on any of `deps` (one INCR each, one round trip). */
-  async bump(deps: readonly string[]): Promise<true> {
+  async bump(deps: readonly string[], notify?: Notify): Promise<true> {
     if (deps.length === 0) return true;
-    await this.scripts(this.redis).cacheBump(deps.length, ...deps.map((dep) => this.versionPrefix + dep));
+    await this.scripts(this.redis).cacheBump(
+      deps.length,
+      ...deps.map((dep) => this.versionPrefix + dep),
+      notify?.channel ?? '',
+      notify?.message ?? '',
+    );
     return true;
   }
 
@@ -177,6 +193,12 @@ export class L2Cache {
       } while (cursor !== '0');
     }
     return deleted;
+  }
+
+  /** Publishes a bus message on its own (when no change carries it). */
+  async publish(notify: Notify): Promise<true> {
+    await this.redis.publish(notify.channel, notify.message);
+    return true;
   }
 
   /** Takes the fill lock of `key` for `ttl` ms; the token to release it with, or null if held. */

@@ -120,7 +120,8 @@ return 1
 /**
  * Deletes entries by bumping their generation and dropping their data; the generation lingers
  * for ARGV[1] ms so a fill that started before the delete is refused. Entries that declared
- * dependsOn a deleted key are invalidated. KEYS: entry keys. ARGV[2]: version prefix.
+ * dependsOn a deleted key are invalidated. KEYS: entry keys. ARGV[2]: version prefix; ARGV[3],
+ * ARGV[4]: bus channel and message, published in the same script (atomic with the change).
  * Returns how many entries held data.
  */
 export const DELETE_SCRIPT = `
@@ -134,17 +135,20 @@ for i, key in ipairs(KEYS) do
     redis.call('PEXPIRE', key, ARGV[1])
   end
 end
+if ARGV[4] and ARGV[4] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
 return n
 `;
 
 /**
  * Invalidates dependencies: one INCR per existing counter. A missing counter means no valid entry
  * and no running fill depends on it, so it is left missing (nothing accumulates). KEYS: counters.
+ * ARGV[1], ARGV[2]: bus channel and message, published in the same script (atomic with the bump).
  */
 export const BUMP_SCRIPT = `
 for i, vkey in ipairs(KEYS) do
   if redis.call('EXISTS', vkey) == 1 then redis.call('INCR', vkey) end
 end
+if ARGV[2] and ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[1], ARGV[2]) end
 return #KEYS
 `;
 
