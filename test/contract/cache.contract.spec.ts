@@ -273,6 +273,13 @@ describe.each(stackVariants)('cache contract: $name', ({ options }) => {
     expect(await cache.namespace('other').get('product:9')).toBe(9);
   });
 
+  it('a pattern invalidation also invalidates the entries depending on the keys it removed', async () => {
+    await cache.set('product:7', 7);
+    await cache.getOrSet('report', async () => 'uses product 7', { dependsOn: ['product:7'] });
+    await cache.invalidatePattern('product:*');
+    expect(await cache.get('report')).toBeUndefined();
+  });
+
   it('names the key when a value cannot be serialized, and rejects undefined', async () => {
     await expect(cache.set('fn', { f: () => 1 })).rejects.toThrow(CacheSerializationError);
     await expect(cache.set('fn', { f: () => 1 })).rejects.toThrow(/"[^"]*:fn"/);

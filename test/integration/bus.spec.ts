@@ -39,6 +39,17 @@ describe('bus: cross-instance L1 invalidation', () => {
     expect(await b.get('k')).toBeUndefined();
   });
 
+  it("a pattern invalidation reaches the other instance's dependents of the removed keys", async () => {
+    const [a, b] = await pair();
+    await a.set('product:1', 1);
+    await received(b, 1);
+    await b.getOrSet('report', async () => 'built from product 1', { dependsOn: ['product:1'] });
+    expect(await b.get('report')).toBe('built from product 1');
+    expect(await a.invalidatePattern('product:*')).toBe(1);
+    await received(b, 2);
+    expect(await b.get('report')).toBeUndefined();
+  });
+
   it('ignores its own messages', async () => {
     const [a, b] = await pair();
     await a.invalidateTags(['x']);

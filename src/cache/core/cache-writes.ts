@@ -73,7 +73,10 @@ export class CacheWrites {
     const inL1 = this.local.invalidate({ patterns: [pattern] });
     if (!this.l2) return inL1;
     const deleted = await this.l2.deleteMatching(pattern);
-    return deleted ?? 0;
+    if (deleted !== undefined) return deleted;
+    // Redis failed: which keys matched is unknown, so the whole namespace is invalidated on recovery.
+    await this.l2.bump([`n:${ns.name}`]);
+    return 0;
   }
 
   /** Invalidates everything in `ns` and the namespaces nested in it: one version bump. */

@@ -1,5 +1,5 @@
 import type { BusMessage } from '../bus/bus-message.js';
-import type { L1Cache, SharedEntry } from '../l1/l1-cache.js';
+import { globToRegExp, type L1Cache, type SharedEntry } from '../l1/l1-cache.js';
 import { InvalidationLog } from './invalidation-log.js';
 
 /** `k:<full key>` is how a key's own writes are recorded: entries may depend on other keys. */
@@ -11,6 +11,8 @@ export const keyDep = (full: string): string => `k:${full}`;
  */
 export class LocalTier {
   private readonly fence = new InvalidationLog();
+  /** Recent pattern invalidations (rare, admin): a fill or read of a matching key started before is not stored. */
+  private patterns: { at: number; regex: RegExp }[] = [];
   private trusted: L1Cache | undefined;
 
   constructor(private readonly l1: L1Cache | undefined) {
@@ -29,7 +31,8 @@ export class LocalTier {
 
   /** True if nothing `entry` depends on (nor its key) was invalidated here since `since`. */
   unchangedSince(since: number, full: string, deps: readonly string[]): boolean {
-    return !this.fence.changedSince(since, [...deps, keyDep(full)]);
+    if (this.fence.changedSince(since, [...deps, keyDep(full)])) return false;
+    return !this.patterns.some((p) => p.at > since && p.regex.test(full));
   }
 
   /** Stores unless something it depends on was invalidated since `since`. */
@@ -44,13 +47,16 @@ export class LocalTier {
    * returns how many L1 entries matched a pattern.
    */
   invalidate({ keys = [], deps = [], patterns = [] }: BusMessage): number {
-    const all = [...deps, ...keys.map(keyDep)];
+    const regexes = patterns.map(globToRegExp);
+    // Keys a pattern matches here count as changed keys: their dependents go too.
+    const matched = regexes.flatMap((regex) => this.l1?.keysMatching(regex) ?? []);
+    const all = [...deps, ...[...keys, ...matched].map(keyDep)];
     this.fence.record(all);
-    for (const key of keys) this.l1?.delete(key);
+    const at = this.fence.current;
+    if (regexes.length > 0) this.patterns = [...this.patterns.slice(-99), ...regexes.map((regex) => ({ at, regex }))];
+    for (const key of [...keys, ...matched]) this.l1?.delete(key);
     this.l1?.evictDependents(all);
-    let matched = 0;
-    for (const pattern of patterns) matched += this.l1?.deleteMatching(pattern) ?? 0;
-    return matched;
+    return matched.length;
   }
 
   /** Untrusted: emptied and bypassed until trusted again. */

@@ -58,11 +58,8 @@ export class RemoteTier {
   }
 
   /** How many entries matching a full-key glob held data; undefined on failure (not replayed). */
-  async deleteMatching(pattern: string): Promise<number | undefined> {
-    const deleted = await this.run('invalidate', () => this.l2.deleteMatching(pattern));
-    const notify = this.notify({ patterns: [pattern] });
-    if (deleted !== undefined && notify) await this.run('invalidate', () => this.l2.publish(notify));
-    return deleted;
+  deleteMatching(pattern: string): Promise<number | undefined> {
+    return this.run('invalidate', () => this.l2.deleteMatching(pattern, (keys) => this.notify({ keys })));
   }
 
   /** True when bumped; false on failure (the bump is replayed later). */

@@ -81,12 +81,9 @@ export class L1Cache {
     return evicted;
   }
 
-  /** Deletes the keys matching a glob (`*`, `?`); returns how many. O(entries), for rare admin use. */
-  deleteMatching(pattern: string): number {
-    const regex = globToRegExp(pattern);
-    let deleted = 0;
-    for (const key of [...this.lru.keys()]) if (regex.test(key) && this.lru.delete(key)) deleted++;
-    return deleted;
+  /** The keys matching `regex`. O(entries): for rare pattern invalidations only. */
+  keysMatching(regex: RegExp): string[] {
+    return [...this.lru.keys()].filter((key) => regex.test(key));
   }
 
   clear(): void {

@@ -177,9 +177,15 @@ export class L2Cache {
 
   /**
    * Deletes every entry whose key matches `pattern` (a full-key glob) with SCAN (never KEYS), on
-   * every master of a cluster; returns how many held data. `count` is SCAN's batch hint.
+   * every master of a cluster; returns how many held data. Each batch's keys are announced by the
+   * script that deletes them, so other instances evict those keys and their dependents.
+   * `count` is SCAN's batch hint.
    */
-  async deleteMatching(pattern: string, count = 1000): Promise<number> {
+  async deleteMatching(
+    pattern: string,
+    notify: (keys: string[]) => Notify | undefined = () => undefined,
+    count = 1000,
+  ): Promise<number> {
     const nodes = isCluster(this.redis) ? this.redis.nodes('master') : [this.redis];
     let deleted = 0;
     for (const node of nodes) {
@@ -189,16 +195,10 @@ export class L2Cache {
         cursor = next;
         // One key per call in a cluster (keys of a batch may live in different slots).
         const batches = isCluster(this.redis) ? keys.map((key) => [key]) : [keys];
-        for (const batch of batches) deleted += await this.delete(batch);
+        for (const batch of batches) deleted += await this.delete(batch, notify(batch));
       } while (cursor !== '0');
     }
     return deleted;
-  }
-
-  /** Publishes a bus message on its own (when no change carries it). */
-  async publish(notify: Notify): Promise<true> {
-    await this.redis.publish(notify.channel, notify.message);
-    return true;
   }
 
   /** Takes the fill lock of `key` for `ttl` ms; the token to release it with, or null if held. */
