@@ -96,6 +96,8 @@ export class CacheModule extends ConfigurableModuleClass implements OnModuleInit
   async onApplicationShutdown(): Promise<void> {
     // A client passed in by the application outlives us: leave no listener of ours on it.
     this.redis?.client.off('ready', this.onRedisReady);
+    // Last chance for invalidations that failed during an outage (bounded by the command timeout).
+    await this.stack.flushPending();
     await this.bus?.close();
     await this.redis?.close();
   }
@@ -118,6 +120,7 @@ function createStack(options: CacheModuleOptions, redis: RedisConnection | null)
       ttl: options.ttl ?? 60_000,
       grace: options.grace ?? 0,
       keyGroup: options.keyGroup ?? defaultKeyGroup,
+      rootNamespace: options.namespace ?? 'default',
       lock:
         options.lock === false ? false : { ttl: options.lock?.ttl ?? 10_000, maxWait: options.lock?.maxWait ?? 5_000 },
     },

@@ -18,6 +18,8 @@ export interface CacheStatsSnapshot {
   refreshFailures: number;
   corrupt: number;
   errors: number;
+  /** Times invalidations pending during a Redis outage overflowed and everything was invalidated. */
+  pendingOverflows: number;
   /** Cross-instance invalidation; null when there is no bus (no L1, no Redis, or `bus: false`). */
   bus: { trusted: boolean; received: number; malformed: number; disconnects: number } | null;
 }
@@ -48,6 +50,7 @@ export class CacheService extends CacheView {
       refreshFailures: stats.refreshFailures,
       corrupt: stats.corrupt,
       errors: this.stack.errors,
+      pendingOverflows: this.stack.l2?.pendingOverflows ?? 0,
       bus: this.stack.busState(),
     };
   }

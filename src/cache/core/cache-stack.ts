@@ -28,6 +28,8 @@ export interface StackConfig {
   keyGroup: (key: string) => string;
   /** Cross-instance stampede lock, or false to let every instance load on its own. */
   lock: FillLockOptions | false;
+  /** Name of the root namespace, which every entry depends on. */
+  rootNamespace: string;
 }
 
 export type Loader<T> = () => T | Promise<T>;
@@ -70,7 +72,8 @@ export class CacheStack {
     this.local = new LocalTier(l1);
     this.telemetry = new Telemetry(this.stats, this.events, config.keyGroup);
     this.busLink = new BusLink(this.local, this.telemetry);
-    this.l2 = l2 && new RemoteTier(l2, this.reporter, (message) => this.busLink.notify(message));
+    this.l2 =
+      l2 && new RemoteTier(l2, this.reporter, (message) => this.busLink.notify(message), `n:${config.rootNamespace}`);
     this.writes = new CacheWrites(config, this.codec, this.local, this.l2, this.busLink, this.telemetry);
     if (this.l2 && config.lock) {
       const readFresh = async (full: string) => {

@@ -4,14 +4,19 @@ import type { L2Cache, Notify } from '../l2/l2-cache.js';
 /**
  * Invalidations that could not reach Redis (it was down). They are replayed before the next L2
  * read or write of this instance succeeds, so entries this instance invalidated during an outage
- * are never served from L2 afterwards. Bounded: past `capacity`, the oldest are dropped and counted.
+ * are never served from L2 afterwards. Bounded: past `capacity` the list is replaced by one bump
+ * of `overflowDep` (the root namespace: everything), which fails safe instead of losing any.
  */
 export class PendingInvalidations {
   private readonly deps = new Set<string>();
   private readonly keys = new Set<string>();
-  dropped = 0;
+  /** Times the list overflowed and was replaced by a full invalidation. */
+  overflows = 0;
 
-  constructor(private readonly capacity = 100_000) {}
+  constructor(
+    private readonly overflowDep: string,
+    private readonly capacity = 100_000,
+  ) {}
 
   get size(): number {
     return this.deps.size + this.keys.size;
@@ -19,12 +24,12 @@ export class PendingInvalidations {
 
   addDeps(deps: Iterable<string>): void {
     for (const dep of deps) this.deps.add(dep);
-    this.trim(this.deps);
+    this.trim();
   }
 
   addKeys(keys: Iterable<string>): void {
     for (const key of keys) this.keys.add(key);
-    this.trim(this.keys);
+    this.trim();
   }
 
   /**
@@ -40,11 +45,11 @@ export class PendingInvalidations {
     for (const key of keys) this.keys.delete(key);
   }
 
-  private trim(set: Set<string>): void {
-    for (const oldest of set) {
-      if (set.size <= this.capacity) return;
-      set.delete(oldest);
-      this.dropped++;
-    }
+  private trim(): void {
+    if (this.size <= this.capacity) return;
+    this.overflows++;
+    this.deps.clear();
+    this.keys.clear();
+    this.deps.add(this.overflowDep);
   }
 }

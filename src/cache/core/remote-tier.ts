@@ -9,14 +9,23 @@ import { PendingInvalidations } from './pending-invalidations.js';
  * next successful use, so entries invalidated during an outage are never read back afterwards.
  */
 export class RemoteTier {
-  private readonly pending = new PendingInvalidations();
+  private readonly pending: PendingInvalidations;
 
   constructor(
     private readonly l2: L2Cache,
     private readonly reporter: ErrorReporter,
     /** The bus message to publish with a change (undefined without a bus). */
     private readonly notify: (message: BusMessage) => Notify | undefined,
-  ) {}
+    /** The dependency every entry carries (the root namespace), bumped if the pending list overflows. */
+    rootDep: string,
+  ) {
+    this.pending = new PendingInvalidations(rootDep);
+  }
+
+  /** Times pending invalidations overflowed and were replaced by invalidating everything. */
+  get pendingOverflows(): number {
+    return this.pending.overflows;
+  }
 
   read(fulls: readonly string[]): Promise<(L2RawEntry | undefined)[] | undefined> {
     return this.run('read', () => this.l2.read(fulls));

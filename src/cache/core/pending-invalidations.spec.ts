@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { PendingInvalidations } from './pending-invalidations.js';
+
+describe('PendingInvalidations', () => {
+  it('replaces an overflowing list by one invalidation of everything, never dropping silently', async () => {
+    const pending = new PendingInvalidations('n:default', 3);
+    pending.addDeps(['t:a', 't:b']);
+    pending.addKeys(['k1', 'k2']);
+    expect(pending.overflows).toBe(1);
+    const bumped: string[][] = [];
+    const deleted: string[][] = [];
+    const l2 = {
+      bump: async (deps: string[]) => void bumped.push(deps),
+      delete: async (keys: string[]) => void deleted.push(keys),
+    };
+    await pending.flush(l2 as never, () => undefined);
+    expect(bumped).toEqual([['n:default']]);
+    expect(deleted).toEqual([]);
+    expect(pending.size).toBe(0);
+  });
+});
