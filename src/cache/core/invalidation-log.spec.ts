@@ -12,6 +12,14 @@ describe('InvalidationLog (the local fence)', () => {
     expect(log.changedSince(start, ['t:a', 't:b'])).toBe(true);
   });
 
+  it('treats every earlier fill as changed after invalidateAll', () => {
+    const log = new InvalidationLog();
+    const start = log.current;
+    log.invalidateAll();
+    expect(log.changedSince(start, ['t:anything'])).toBe(true);
+    expect(log.changedSince(log.current, ['t:anything'])).toBe(false);
+  });
+
   it('answers "changed" for fills older than what it still remembers', () => {
     const log = new InvalidationLog(2);
     const start = log.current;

@@ -28,6 +28,11 @@ export class InvalidationLog {
     }
   }
 
+  /** Treats everything as changed now (e.g. messages may have been missed). */
+  invalidateAll(): void {
+    this.floor = ++this.seq;
+  }
+
   changedSince(start: number, ids: readonly string[]): boolean {
     if (start === this.seq) return false;
     if (start < this.floor) return true;

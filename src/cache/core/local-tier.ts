@@ -61,6 +61,8 @@ export class LocalTier {
 
   /** Untrusted: emptied and bypassed until trusted again. */
   trust(trusted: boolean): void {
+    // Messages may have been missed: nothing read or loaded before this point may enter L1.
+    this.fence.invalidateAll();
     this.l1?.clear();
     this.trusted = trusted ? this.l1 : undefined;
   }
