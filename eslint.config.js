@@ -23,6 +23,7 @@ export default tseslint.config(
       'src/**/*.guard.ts',
       'src/**/*.interceptor.ts',
       'src/**/*.subscriber.ts',
+      'src/**/*.explorer.ts',
     ],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },

@@ -12,6 +12,8 @@ import { validateCacheOptions } from './cache-options.schema.js';
 import { CACHE_MODULE_OPTIONS, ConfigurableModuleClass } from './cache.module-definition.js';
 import { CACHE_BUS, CACHE_REDIS, CACHE_ROOT_NAMESPACE, CACHE_STACK } from './cache.internal-constants.js';
 import { CacheBus } from './bus/index.js';
+import { CacheDecoratorsExplorer } from './decorators/index.js';
+import { DiscoveryModule } from '@nestjs/core';
 import { CacheInvalidationModule, type CacheInvalidationOptions } from './invalidation/index.js';
 import { CacheService } from './cache.service.js';
 import { CacheStack } from './core/cache-stack.js';
@@ -63,7 +65,9 @@ const MiB = 1024 * 1024;
       },
     },
     CacheService,
+    CacheDecoratorsExplorer,
   ],
+  imports: [DiscoveryModule],
   // CACHE_STACK is exported for the library's own feature modules (forFeature); not part of the API.
   exports: [CacheService, CACHE_STACK],
 })

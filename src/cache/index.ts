@@ -5,6 +5,16 @@ export { CacheView } from './cache-view.js';
 export type { CacheModuleOptions, L1ModuleOptions, RedisModuleOptions } from './cache-options.interface.js';
 export type { CacheSetOptions } from './core/cache-entry.js';
 export type { Loader } from './core/cache-stack.js';
+export {
+  Cacheable,
+  CacheEvict,
+  CachePut,
+  type CacheableOptions,
+  type CacheEvictOptions,
+  type CachePutOptions,
+  type KeyTemplate,
+  type TagsTemplate,
+} from './decorators/index.js';
 export * from './errors/index.js';
 export * from './events/index.js';
 export {
