@@ -12,6 +12,8 @@ import { validateCacheOptions } from './cache-options.schema.js';
 import { CACHE_MODULE_OPTIONS, ConfigurableModuleClass } from './cache.module-definition.js';
 import { CACHE_BUS, CACHE_REDIS, CACHE_ROOT_NAMESPACE, CACHE_STACK } from './cache.internal-constants.js';
 import { CacheBus } from './bus/index.js';
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { cacheManagerProvider } from './cache-manager/cache-manager.provider.js';
 import { CacheDecoratorsExplorer } from './decorators/index.js';
 import { DiscoveryModule } from '@nestjs/core';
 import { CacheInvalidationModule, type CacheInvalidationOptions } from './invalidation/index.js';
@@ -66,10 +68,11 @@ const MiB = 1024 * 1024;
     },
     CacheService,
     CacheDecoratorsExplorer,
+    cacheManagerProvider,
   ],
   imports: [DiscoveryModule],
   // CACHE_STACK is exported for the library's own feature modules (forFeature); not part of the API.
-  exports: [CacheService, CACHE_STACK],
+  exports: [CacheService, CACHE_STACK, CACHE_MANAGER],
 })
 export class CacheModule extends ConfigurableModuleClass implements OnModuleInit, OnApplicationShutdown {
   /** Replays invalidations that failed while Redis was down, as soon as it is back. */
