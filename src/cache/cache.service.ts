@@ -16,6 +16,9 @@ export interface CacheStatsSnapshot {
   invalidations: number;
   fillsRefused: number;
   refreshFailures: number;
+  /** getOrSet misses that waited for another instance's fill (the stampede lock), and waits that timed out. */
+  lockWaits: number;
+  lockTimeouts: number;
   corrupt: number;
   errors: number;
   /** Times invalidations pending during a Redis outage overflowed and everything was invalidated. */
@@ -48,6 +51,8 @@ export class CacheService extends CacheView {
       invalidations: stats.invalidations,
       fillsRefused: stats.fillsRefused,
       refreshFailures: stats.refreshFailures,
+      lockWaits: stats.lockWaits,
+      lockTimeouts: stats.lockTimeouts,
       corrupt: stats.corrupt,
       errors: this.stack.errors,
       pendingOverflows: this.stack.l2?.pendingOverflows ?? 0,

@@ -1,11 +1,9 @@
-/** What instances tell each other: keys, dependencies (tags, namespaces) and key patterns; never values. */
+/** What instances tell each other: changed keys and bumped dependencies; never values. */
 export interface BusMessage {
-  /** Full Redis keys of entries that changed (set, delete). */
+  /** Full Redis keys of entries that changed (set, delete, pattern removal). */
   keys?: readonly string[];
   /** Dependencies that were bumped: `t:<tag>`, `n:<namespace>`. */
   deps?: readonly string[];
-  /** Full-key glob patterns whose entries were removed. */
-  patterns?: readonly string[];
 }
 
 interface WireMessage {
@@ -13,14 +11,12 @@ interface WireMessage {
   i: string;
   k?: string[];
   d?: string[];
-  p?: string[];
 }
 
 export function encodeBusMessage(sender: string, message: BusMessage): string {
   const wire: WireMessage = { i: sender };
   if (message.keys?.length) wire.k = [...message.keys];
   if (message.deps?.length) wire.d = [...message.deps];
-  if (message.patterns?.length) wire.p = [...message.patterns];
   return JSON.stringify(wire);
 }
 
@@ -36,6 +32,6 @@ export function decodeBusMessage(raw: string): { sender: string; message: BusMes
     return undefined;
   }
   if (typeof wire !== 'object' || wire === null || typeof wire.i !== 'string') return undefined;
-  if (!isStrings(wire.k) || !isStrings(wire.d) || !isStrings(wire.p)) return undefined;
-  return { sender: wire.i, message: { keys: wire.k, deps: wire.d, patterns: wire.p } };
+  if (!isStrings(wire.k) || !isStrings(wire.d)) return undefined;
+  return { sender: wire.i, message: { keys: wire.k, deps: wire.d } };
 }

@@ -2,6 +2,12 @@ import type { BusMessage } from '../bus/bus-message.js';
 import { globToRegExp, type L1Cache, type SharedEntry } from '../l1/l1-cache.js';
 import { InvalidationLog } from './invalidation-log.js';
 
+/** An invalidation applied to L1: a bus message, or a local pattern removal. */
+export interface LocalInvalidation extends BusMessage {
+  /** Full-key glob patterns (this instance's own `invalidatePattern`). */
+  patterns?: readonly string[];
+}
+
 /** `k:<full key>` is how a key's own writes are recorded: entries may depend on other keys. */
 export const keyDep = (full: string): string => `k:${full}`;
 
@@ -46,7 +52,7 @@ export class LocalTier {
    * Records and applies an invalidation (keys changed, dependencies bumped, patterns removed);
    * returns how many L1 entries matched a pattern.
    */
-  invalidate({ keys = [], deps = [], patterns = [] }: BusMessage): number {
+  invalidate({ keys = [], deps = [], patterns = [] }: LocalInvalidation): number {
     const regexes = patterns.map(globToRegExp);
     // Keys a pattern matches here count as changed keys: their dependents go too.
     const matched = regexes.flatMap((regex) => this.l1?.keysMatching(regex) ?? []);

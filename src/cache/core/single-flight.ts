@@ -22,8 +22,4 @@ export class SingleFlight<T = unknown> {
     this.running.set(key, flight);
     return flight.promise;
   }
-
-  get size(): number {
-    return this.running.size;
-  }
 }
