@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { HttpCacheModuleOptions } from './http/http-cache.interface.js';
 import type { CacheSerializer } from './serialization/cache-serializer.interface.js';
 
 /** In-process tier limits. */
@@ -62,4 +63,6 @@ export interface CacheModuleOptions {
   serializer?: CacheSerializer;
   /** Folds a key into a metrics group; default: first segment of the key with digits folded. */
   keyGroup?: (key: string) => string;
+  /** HTTP response caching (`@CacheRoute`): scopes, limits, namespace. */
+  http?: HttpCacheModuleOptions;
 }

@@ -66,6 +66,22 @@ const schema = z.strictObject({
     )
     .optional(),
   keyGroup: z.custom<object>((v) => typeof v === 'function', 'keyGroup must be a function').optional(),
+  http: z
+    .strictObject({
+      userId: z
+        .custom<object>((v) => typeof v === 'function', 'http.userId must be a function of the request')
+        .optional(),
+      tenantId: z
+        .custom<object>((v) => typeof v === 'function', 'http.tenantId must be a function of the request')
+        .optional(),
+      sessionCookies: z.array(z.string().min(1), 'http.sessionCookies must be a list of cookie names').optional(),
+      maxBodyBytes: bytes('http.maxBodyBytes').optional(),
+      namespace: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,64}$/, 'http.namespace must be 1–64 letters, digits, "_" or "-"')
+        .optional(),
+    })
+    .optional(),
 });
 
 /** Validates options at boot; the error lists every wrong option and how to fix it. */

@@ -16,6 +16,7 @@ import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { cacheManagerProvider } from './cache-manager/cache-manager.provider.js';
 import { CacheDecoratorsExplorer } from './decorators/index.js';
 import { DiscoveryModule } from '@nestjs/core';
+import { HttpCacheContext } from './http/http-cache.context.js';
 import { CacheInvalidationModule, type CacheInvalidationOptions } from './invalidation/index.js';
 import { CacheService } from './cache.service.js';
 import { CacheStack } from './core/cache-stack.js';
@@ -66,13 +67,20 @@ const MiB = 1024 * 1024;
         return bus;
       },
     },
+    {
+      provide: HttpCacheContext,
+      inject: [CACHE_MODULE_OPTIONS],
+      useFactory: (options: CacheModuleOptions) =>
+        new HttpCacheContext(options.http ?? {}, { ttl: options.ttl ?? 60_000, grace: options.grace ?? 0 }),
+    },
     CacheService,
     CacheDecoratorsExplorer,
     cacheManagerProvider,
   ],
   imports: [DiscoveryModule],
   // CACHE_STACK is exported for the library's own feature modules (forFeature); not part of the API.
-  exports: [CacheService, CACHE_STACK, CACHE_MANAGER],
+  // HttpCacheContext is what @CacheRoute's interceptor needs in the controller's module.
+  exports: [CacheService, CACHE_STACK, CACHE_MANAGER, HttpCacheContext],
 })
 export class CacheModule extends ConfigurableModuleClass implements OnModuleInit, OnApplicationShutdown {
   /** Replays invalidations that failed while Redis was down, as soon as it is back. */

@@ -1,9 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CacheView } from './cache-view.js';
 import { CACHE_ROOT_NAMESPACE, CACHE_STACK } from './cache.internal-constants.js';
 import type { CacheStack } from './core/cache-stack.js';
 import type { NamespacePath } from './core/namespace-path.js';
 import type { CacheEventListener, CacheEventName } from './events/cache-events.interface.js';
+import { HttpCacheContext } from './http/http-cache.context.js';
+import { HttpCacheStats } from './http/http-cache.stats.js';
 
 /** Counters since boot, plus the current size of L1. */
 export interface CacheStatsSnapshot {
@@ -25,12 +27,18 @@ export interface CacheStatsSnapshot {
   pendingOverflows: number;
   /** Cross-instance invalidation; null when there is no bus (no L1, no Redis, or `bus: false`). */
   bus: { trusted: boolean; received: number; malformed: number; disconnects: number } | null;
+  /** What `@CacheRoute` / `@CacheEvict` did on HTTP requests. */
+  http: HttpCacheStats;
 }
 
 /** The cache, rooted at the module's namespace. Inject it anywhere once `CacheModule` is imported. */
 @Injectable()
 export class CacheService extends CacheView {
-  constructor(@Inject(CACHE_STACK) stack: CacheStack, @Inject(CACHE_ROOT_NAMESPACE) root: NamespacePath) {
+  constructor(
+    @Inject(CACHE_STACK) stack: CacheStack,
+    @Inject(CACHE_ROOT_NAMESPACE) root: NamespacePath,
+    @Optional() @Inject(HttpCacheContext) private readonly http?: HttpCacheContext,
+  ) {
     super(stack, root);
   }
 
@@ -57,6 +65,7 @@ export class CacheService extends CacheView {
       errors: this.stack.errors,
       pendingOverflows: this.stack.l2?.pendingOverflows ?? 0,
       bus: this.stack.busState(),
+      http: { ...(this.http?.stats ?? new HttpCacheStats()) },
     };
   }
 }

@@ -16,6 +16,16 @@ export {
   type TagsTemplate,
 } from './decorators/index.js';
 export * from './errors/index.js';
+export {
+  CacheRoute,
+  GlobalHttpCacheInterceptor,
+  HttpCacheInterceptor,
+  type CacheRouteOptions,
+  type CacheScope,
+  type HttpCacheModuleOptions,
+  type HttpCacheStats,
+  type HttpRequestLike,
+} from './http/index.js';
 export * from './events/index.js';
 export {
   entityTagName,

@@ -1,0 +1,36 @@
+import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { CacheConfigError } from '../errors/cache-config.error.js';
+import { CACHE_ROUTE_METADATA } from './http-cache.constants.js';
+import type { CacheRouteOptions } from './http-cache.interface.js';
+import { HttpCacheInterceptor } from './http-cache.interceptor.js';
+
+const SCOPES = new Set(['public', 'user', 'tenant']);
+
+/**
+ * Caches a GET/HEAD handler's response (on a controller: all its GET handlers). `false` opts a
+ * route out of the global HTTP cache. Needs `CacheModule.forRoot({ isGlobal: true, ... })`.
+ * `@CacheRoute({ ttl: 600_000, tags: ['product:{params.id}'], scope: 'public' })`
+ */
+export function CacheRoute(options: CacheRouteOptions | false = {}): MethodDecorator & ClassDecorator {
+  if (options === false) return SetMetadata(CACHE_ROUTE_METADATA, false);
+  validate(options);
+  return applyDecorators(SetMetadata(CACHE_ROUTE_METADATA, options), UseInterceptors(HttpCacheInterceptor));
+}
+
+/** Mistakes fail when the controller is loaded, not on the first request. */
+function validate(options: CacheRouteOptions): void {
+  const problems: string[] = [];
+  for (const name of ['ttl', 'grace'] as const) {
+    const value = options[name];
+    if (value !== undefined && (!Number.isFinite(value) || value < (name === 'ttl' ? 1 : 0))) {
+      problems.push(`${name} must be a number of milliseconds ${name === 'ttl' ? '> 0' : '≥ 0'}, got ${value}`);
+    }
+  }
+  if (options.scope !== undefined && !SCOPES.has(options.scope)) {
+    problems.push(`scope must be 'public', 'user' or 'tenant' (or left out), got ${String(options.scope)}`);
+  }
+  if (options.vary !== undefined && !options.vary.every((name) => /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))) {
+    problems.push(`vary must list request header names, got ${JSON.stringify(options.vary)}`);
+  }
+  if (problems.length > 0) throw new CacheConfigError(`Invalid @CacheRoute options: ${problems.join('; ')}.`);
+}

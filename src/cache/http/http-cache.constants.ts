@@ -1,0 +1,1 @@
+export const CACHE_ROUTE_METADATA = 'cache:route';

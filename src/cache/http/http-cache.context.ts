@@ -1,0 +1,103 @@
+import type { TagsTemplate } from '../decorators/key-template.js';
+import type { CacheRouteOptions, CacheScope, HttpCacheModuleOptions, HttpRequestLike } from './http-cache.interface.js';
+import { HttpCacheStats } from './http-cache.stats.js';
+import { header } from './http-exchange.js';
+
+/** A route's options with the module defaults applied, resolved once per handler. */
+export interface ResolvedRoute {
+  ttl: number;
+  grace: number;
+  tags: TagsTemplate | undefined;
+  scope: CacheScope | undefined;
+  /** Lower-cased request header names. */
+  vary: readonly string[];
+  varyHeader: string | undefined;
+  cacheControl: string | undefined;
+}
+
+type Resolver = (request: HttpRequestLike) => string | number | null | undefined;
+type WithUser = { user?: { id?: unknown; sub?: unknown; tenantId?: unknown }; session?: { userId?: unknown } };
+
+const defaultUserId: Resolver = (req) => {
+  const { user, session } = req as WithUser;
+  return scalar(user?.id) ?? scalar(user?.sub) ?? scalar(session?.userId);
+};
+const defaultTenantId: Resolver = (req) => scalar((req as WithUser).user?.tenantId);
+
+function scalar(value: unknown): string | number | undefined {
+  return typeof value === 'string' || typeof value === 'number' ? value : undefined;
+}
+
+/** Module-wide HTTP caching settings and counters, shared by every interceptor instance. */
+export class HttpCacheContext {
+  readonly stats = new HttpCacheStats();
+  readonly namespace: string;
+  readonly maxBodyBytes: number;
+  private readonly userId: Resolver;
+  private readonly tenantId: Resolver;
+  private readonly sessionCookies: readonly string[];
+
+  constructor(
+    options: HttpCacheModuleOptions,
+    private readonly defaults: { ttl: number; grace: number },
+  ) {
+    this.namespace = options.namespace ?? 'http';
+    this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+    this.userId = options.userId ?? defaultUserId;
+    this.tenantId = options.tenantId ?? defaultTenantId;
+    this.sessionCookies = (options.sessionCookies ?? ['connect.sid', 'sessionId', 'sid']).map((name) => `${name}=`);
+  }
+
+  resolve(route: CacheRouteOptions): ResolvedRoute {
+    const ttl = route.ttl ?? this.defaults.ttl;
+    const grace = route.grace ?? this.defaults.grace;
+    const vary = (route.vary ?? []).map((name) => name.toLowerCase());
+    const seconds = (ms: number) => Math.floor(ms / 1000);
+    const shared = `public, max-age=${seconds(ttl)}` + (grace > 0 ? `, stale-while-revalidate=${seconds(grace)}` : '');
+    return {
+      ttl,
+      grace,
+      tags: route.tags,
+      scope: route.scope,
+      vary,
+      varyHeader: route.vary?.length ? route.vary.join(', ') : undefined,
+      cacheControl:
+        route.cacheControl === false
+          ? undefined
+          : (route.cacheControl ?? (route.scope === 'public' ? shared : 'private, no-cache')),
+    };
+  }
+
+  /**
+   * The scope part of the key, or null to bypass the cache. RFC 9111 §3.5: a request with
+   * credentials is never answered from a shared entry unless the route is explicitly public.
+   */
+  scopeOf(route: ResolvedRoute, req: HttpRequestLike): string | null {
+    switch (route.scope) {
+      case 'public':
+        return 'shared';
+      case 'user': {
+        const id = this.userId(req);
+        return id === undefined || id === null ? null : `user=${id}`;
+      }
+      case 'tenant': {
+        const id = this.tenantId(req);
+        return id === undefined || id === null ? null : `tenant=${id}`;
+      }
+      default:
+        return this.credentialed(req) ? null : 'shared';
+    }
+  }
+
+  varyOf(route: ResolvedRoute, req: HttpRequestLike): string {
+    if (route.vary.length === 0) return '';
+    return route.vary.map((name) => `${name}=${header(req, name) ?? ''}`).join('&');
+  }
+
+  /** Authorization, a session cookie, or an authenticated user on the request. */
+  credentialed(req: HttpRequestLike): boolean {
+    if (req.headers.authorization !== undefined || (req as WithUser).user !== undefined) return true;
+    const cookie = header(req, 'cookie');
+    return cookie !== undefined && this.sessionCookies.some((name) => cookie.includes(name));
+  }
+}

@@ -1,0 +1,232 @@
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { defer, lastValueFrom, mergeMap, type Observable } from 'rxjs';
+import { CacheService } from '../cache.service.js';
+import type { CacheView } from '../cache-view.js';
+import { CACHE_EVICT_METADATA } from '../decorators/cache-decorators.constants.js';
+import type { CacheEvictOptions } from '../decorators/cache-decorators.interface.js';
+import { renderKey, renderTags } from '../decorators/key-template.js';
+import { CACHE_ROUTE_METADATA } from './http-cache.constants.js';
+import { HttpCacheContext, type ResolvedRoute } from './http-cache.context.js';
+import type { CacheRouteOptions, HttpRequestLike } from './http-cache.interface.js';
+import { canonicalTarget, responseKey } from './http-cache-key.js';
+import { header, requestUrl, responseSent, setHeader, setStatus, type HttpResponseLike } from './http-exchange.js';
+import { etagMatches, toStoredResponse, type StoredResponse } from './stored-response.js';
+
+/** Marks a request one of our interceptors already handles (a global one plus a route's own). */
+const HANDLED = Symbol('cache:http-handled');
+
+/** The handler failed: every request that waited on it gets the same error. */
+class HandlerFailure {
+  constructor(readonly error: unknown) {}
+}
+/** The handler's result cannot be cached (stream, non-2xx, @Res()...): it goes to its own request only. */
+class Uncacheable {
+  constructor(readonly value: unknown) {}
+}
+
+type Request = HttpRequestLike & { [HANDLED]?: true };
+
+/**
+ * Caches GET/HEAD responses of `@CacheRoute` handlers as serialized bytes, answers
+ * `If-None-Match` with 304, and runs `@CacheEvict` after 2xx writes. Any cache trouble falls
+ * through to the handler. Subclass it to change `keyOf` or `routeOf`.
+ */
+@Injectable()
+export class HttpCacheInterceptor implements NestInterceptor {
+  /** True for the instance registered globally: routes without `@CacheRoute` are cached too. */
+  protected readonly cacheUndecorated: boolean = false;
+  private readonly logger = new Logger('HttpCache');
+  private readonly routes = new WeakMap<object, ResolvedRoute | null>();
+  private readonly logged = new Set<string>();
+  private readonly view: CacheView;
+
+  constructor(
+    private readonly cache: CacheService,
+    private readonly reflector: Reflector,
+    @Inject(HttpCacheContext) private readonly http: HttpCacheContext,
+  ) {
+    this.view = cache.namespace(http.namespace);
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const req = context.switchToHttp().getRequest<Request>();
+    if (req[HANDLED]) return next.handle();
+    req[HANDLED] = true;
+    const res = context.switchToHttp().getResponse<HttpResponseLike>();
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const route = this.routeOf(context);
+      return route ? defer(() => this.serve(req, res, route, next)) : next.handle();
+    }
+    const evict = this.reflector.get<CacheEvictOptions | undefined>(CACHE_EVICT_METADATA, context.getHandler());
+    if (!evict) return next.handle();
+    return next.handle().pipe(mergeMap((result) => this.evictAfter(evict, req, res, result)));
+  }
+
+  /** The route's resolved options, or null when it is not cached. Resolved once per handler. */
+  protected routeOf(context: ExecutionContext): ResolvedRoute | null {
+    const handler = context.getHandler();
+    let route = this.routes.get(handler);
+    if (route === undefined) {
+      const options = this.reflector.getAllAndOverride<CacheRouteOptions | false | undefined>(CACHE_ROUTE_METADATA, [
+        handler,
+        context.getClass(),
+      ]);
+      route =
+        options === false || (options === undefined && !this.cacheUndecorated)
+          ? null
+          : this.http.resolve(options ?? {});
+      this.routes.set(handler, route);
+    }
+    return route;
+  }
+
+  /** The cache key, or null to bypass: method-agnostic (HEAD shares GET's entry). */
+  protected keyOf(route: ResolvedRoute, req: HttpRequestLike): string | null {
+    const scope = this.http.scopeOf(route, req);
+    return scope === null ? null : responseKey(canonicalTarget(requestUrl(req)), this.http.varyOf(route, req), scope);
+  }
+
+  private async serve(req: Request, res: HttpResponseLike, route: ResolvedRoute, next: CallHandler): Promise<unknown> {
+    let key: string | null;
+    let tags: string[] = [];
+    try {
+      key = this.keyOf(route, req);
+      if (key !== null) tags = renderTags(route.tags, [req], templateSource(req));
+    } catch (error) {
+      this.trouble('key', error);
+      key = null;
+    }
+    if (key === null) return this.bypass(res, next);
+    let ran = false;
+    let replied = false;
+    let produced: StoredResponse | undefined;
+    const loader = async (): Promise<StoredResponse> => {
+      ran = true;
+      let value: unknown;
+      try {
+        value = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      } catch (error) {
+        throw new HandlerFailure(error);
+      }
+      const shared = route.scope !== 'user' && route.scope !== 'tenant';
+      try {
+        produced = toStoredResponse(value, res, { ttl: route.ttl, shared, maxBytes: this.http.maxBodyBytes, replied });
+      } catch {
+        // Not JSON-serializable (a cycle, a BigInt): the framework reports it as it would uncached.
+      }
+      if (!produced) throw new Uncacheable(value);
+      return produced;
+    };
+    try {
+      const stored = await this.view.getOrSet(key, loader, { ttl: route.ttl, grace: route.grace, tags });
+      replied = true;
+      const outcome = Date.now() >= stored.storedAt + stored.ttl ? 'STALE' : ran ? 'MISS' : 'HIT';
+      return this.reply(req, res, route, stored, outcome);
+    } catch (error) {
+      replied = true;
+      if (error instanceof HandlerFailure) throw error.error;
+      if (error instanceof Uncacheable) return ran ? this.markBypass(res, error.value) : this.bypass(res, next);
+      this.trouble('store', error);
+      if (produced) return this.reply(req, res, route, produced, 'MISS');
+      if (ran) throw error;
+      return this.bypass(res, next);
+    }
+  }
+
+  /** Writes stored bytes with our headers; a matching If-None-Match gets an empty 304. */
+  private reply(
+    req: HttpRequestLike,
+    res: HttpResponseLike,
+    route: ResolvedRoute,
+    stored: StoredResponse,
+    outcome: 'HIT' | 'MISS' | 'STALE',
+  ): string | undefined {
+    const { stats } = this.http;
+    if (outcome === 'HIT') stats.hits++;
+    else if (outcome === 'MISS') stats.misses++;
+    else stats.stale++;
+    setHeader(res, 'X-Cache', outcome);
+    setHeader(res, 'Age', String(Math.max(0, Math.floor((Date.now() - stored.storedAt) / 1000))));
+    setHeader(res, 'ETag', stored.etag);
+    if (route.cacheControl) setHeader(res, 'Cache-Control', route.cacheControl);
+    if (route.varyHeader) setHeader(res, 'Vary', route.varyHeader);
+    if (etagMatches(header(req, 'if-none-match'), stored.etag)) {
+      stats.notModified++;
+      setStatus(res, 304);
+      return undefined;
+    }
+    setStatus(res, stored.status);
+    setHeader(res, 'Content-Type', stored.type);
+    return stored.body;
+  }
+
+  /** Runs the handler for this request alone; marked before it runs, so errors carry the mark too. */
+  private bypass(res: HttpResponseLike, next: CallHandler): Promise<unknown> {
+    this.markBypass(res);
+    return lastValueFrom(next.handle(), { defaultValue: undefined });
+  }
+
+  private markBypass<T>(res: HttpResponseLike, value?: T): T | undefined {
+    this.http.stats.bypasses++;
+    // A handler that sent the response itself (@Res()) left nothing to mark.
+    if (!responseSent(res)) setHeader(res, 'X-Cache', 'BYPASS');
+    return value;
+  }
+
+  /** After a 2xx, before the response is sent: the caller's next read must miss. */
+  private async evictAfter(
+    options: CacheEvictOptions,
+    req: HttpRequestLike,
+    res: HttpResponseLike,
+    result: unknown,
+  ): Promise<unknown> {
+    if (res.statusCode < 200 || res.statusCode > 299) return result;
+    try {
+      const source = templateSource(req);
+      const view = options.namespace ? this.cache.namespace(options.namespace) : this.cache;
+      const keys = (options.keys ?? []).map((key) => renderKey(key, [req], source));
+      const tags = renderTags(options.tags, [req], source);
+      await Promise.all([...keys.map((key) => view.delete(key)), tags.length > 0 && view.invalidateTags(tags)]);
+      this.http.stats.evictions++;
+    } catch (error) {
+      this.trouble('evict', error);
+    }
+    return result;
+  }
+
+  /** Counted every time, logged once per kind and message: it must never flood the log. */
+  private trouble(kind: string, error: unknown): void {
+    this.http.stats.errors++;
+    const message = error instanceof Error ? error.message : String(error);
+    const id = `${kind}:${message}`;
+    if (this.logged.has(id) || this.logged.size > 100) return;
+    this.logged.add(id);
+    this.logger.warn(`HTTP cache ${kind} failed, serving without the cache: ${message}`);
+  }
+}
+
+/** What `{params.id}`-style templates on controllers can read. */
+function templateSource(req: HttpRequestLike): object {
+  return {
+    params: req.params ?? {},
+    query: req.query ?? {},
+    body: req.body ?? {},
+    user: req.user,
+    headers: req.headers,
+  };
+}
+
+/** Registered by `CacheModule.forRoot({ http: { global: true } })`: caches every GET route. */
+@Injectable()
+export class GlobalHttpCacheInterceptor extends HttpCacheInterceptor {
+  protected override readonly cacheUndecorated = true;
+}

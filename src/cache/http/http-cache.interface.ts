@@ -1,0 +1,51 @@
+import type { TagsTemplate } from '../decorators/key-template.js';
+
+/**
+ * Who shares a cached response. `public`: everyone, even requests with credentials (the response
+ * must not depend on who asks). `user` / `tenant`: one entry per user / tenant id. Left out: shared
+ * among anonymous requests; requests with `Authorization`, a session cookie or a user bypass the cache.
+ */
+export type CacheScope = 'public' | 'user' | 'tenant';
+
+/** `@CacheRoute(options)` on a GET handler (or controller). Durations in milliseconds. */
+export interface CacheRouteOptions {
+  /** Server-side freshness, ms; also `max-age` (in s) on public routes. Default: the module's `ttl`. */
+  ttl?: number;
+  /** Serve an expired response this long (ms) while one request refreshes it. Default: the module's `grace`. */
+  grace?: number;
+  /** Tags over the request: `['product:{params.id}', 'products']`, or `(req) => string[]`. */
+  tags?: TagsTemplate;
+  /** Default: shared among anonymous requests only (see CacheScope). */
+  scope?: CacheScope;
+  /** Request headers whose values split the key (and are listed in `Vary`), e.g. `['accept-language']`. */
+  vary?: readonly string[];
+  /** Replaces the `Cache-Control` we send (`false`: send none). */
+  cacheControl?: string | false;
+}
+
+/** The request as both Express and Fastify present it to an interceptor. */
+export interface HttpRequestLike {
+  method: string;
+  url: string;
+  originalUrl?: string;
+  headers: Record<string, string | string[] | undefined>;
+  params?: Record<string, unknown>;
+  query?: unknown;
+  body?: unknown;
+  user?: unknown;
+  session?: unknown;
+}
+
+/** `CacheModule.forRoot({ http: {...} })`: how HTTP responses are cached. */
+export interface HttpCacheModuleOptions {
+  /** Resolves the user for `scope: 'user'`. Default: `req.user.id ?? req.user.sub ?? req.session.userId`. */
+  userId?: (request: HttpRequestLike) => string | number | null | undefined;
+  /** Resolves the tenant for `scope: 'tenant'`. Default: `req.user.tenantId`. Never trust a raw header here. */
+  tenantId?: (request: HttpRequestLike) => string | number | null | undefined;
+  /** Cookies that mean "this request has a session". Default `['connect.sid', 'sessionId', 'sid']`. */
+  sessionCookies?: readonly string[];
+  /** Responses larger than this many bytes are sent, not cached. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Namespace of HTTP entries (nested in the root one); `clear()` on it drops them all. Default `http`. */
+  namespace?: string;
+}
