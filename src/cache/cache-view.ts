@@ -28,6 +28,14 @@ export class CacheView {
     return this.stack.get<T>(this.path, key);
   }
 
+  /**
+   * The fresh value of `key` if this process holds it in memory, synchronously; never asks Redis.
+   * For hot paths that can fall back to `get`/`getOrSet` (the HTTP cache answers hits with it).
+   */
+  peek<T>(key: string): T | undefined {
+    return this.stack.peek<T>(this.path, key);
+  }
+
   /** Fresh values of `keys` in order (undefined for misses); one Redis round trip for all misses. */
   mget<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
     return this.stack.mget<T>(this.path, keys);

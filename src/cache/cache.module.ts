@@ -3,6 +3,7 @@ import {
   Inject,
   Logger,
   Module,
+  type NestModule,
   Optional,
   type OnApplicationShutdown,
   type OnModuleInit,
@@ -17,6 +18,7 @@ import { cacheManagerProvider } from './cache-manager/cache-manager.provider.js'
 import { CacheDecoratorsExplorer } from './decorators/index.js';
 import { DiscoveryModule } from '@nestjs/core';
 import { HttpCacheContext } from './http/http-cache.context.js';
+import { HttpCacheEdge } from './http/http-cache.edge.js';
 import { CacheInvalidationModule, type CacheInvalidationOptions } from './invalidation/index.js';
 import { CacheService } from './cache.service.js';
 import { CacheStack } from './core/cache-stack.js';
@@ -74,6 +76,7 @@ const MiB = 1024 * 1024;
         new HttpCacheContext(options.http ?? {}, { ttl: options.ttl ?? 60_000, grace: options.grace ?? 0 }),
     },
     CacheService,
+    HttpCacheEdge,
     CacheDecoratorsExplorer,
     cacheManagerProvider,
   ],
@@ -82,7 +85,7 @@ const MiB = 1024 * 1024;
   // HttpCacheContext is what @CacheRoute's interceptor needs in the controller's module.
   exports: [CacheService, CACHE_STACK, CACHE_MANAGER, HttpCacheContext],
 })
-export class CacheModule extends ConfigurableModuleClass implements OnModuleInit, OnApplicationShutdown {
+export class CacheModule extends ConfigurableModuleClass implements NestModule, OnModuleInit, OnApplicationShutdown {
   /** Replays invalidations that failed while Redis was down, as soon as it is back. */
   private readonly onRedisReady = () => void this.stack.flushPending();
 
@@ -90,8 +93,14 @@ export class CacheModule extends ConfigurableModuleClass implements OnModuleInit
     @Inject(CACHE_STACK) private readonly stack: CacheStack,
     @Optional() @Inject(CACHE_REDIS) private readonly redis: RedisConnection | null,
     @Optional() @Inject(CACHE_BUS) private readonly bus: CacheBus | null,
+    private readonly edge: HttpCacheEdge,
   ) {
     super();
+  }
+
+  /** Runs before Nest registers routes: the only moment the edge can be put in front of them. */
+  configure(): void {
+    this.edge.install();
   }
 
   /**

@@ -29,10 +29,17 @@ describe('sample app: products through the cache', () => {
   it('serves a product, the second time from the cache', async () => {
     const first = await http.get('/products/7').expect(200);
     expect(first.body).toMatchObject({ id: 7, sku: 'SKU-000007', name: 'Product 7' });
+    expect(first.headers['x-cache']).toBe('MISS');
     const hitsBefore = cache.stats().l1!.hits;
     const second = await http.get('/products/7').expect(200);
     expect(second.body).toEqual(first.body);
+    expect(second.headers['x-cache']).toBe('HIT');
+    expect(second.headers['cache-control']).toBe('public, max-age=600, stale-while-revalidate=60');
     expect(cache.stats().l1!.hits).toBe(hitsBefore + 1);
+    await http
+      .get('/products/7')
+      .set('If-None-Match', first.headers.etag as string)
+      .expect(304);
   });
 
   it('returns the new value right after a PATCH, for the item and the cached lists', async () => {

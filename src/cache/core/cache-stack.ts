@@ -119,6 +119,14 @@ export class CacheStack {
     }
   }
 
+  /** The fresh L1 value, synchronously, or undefined (a miss is not counted: the caller goes on). */
+  peek<T>(ns: NamespacePath, key: string): T | undefined {
+    const full = ns.keyOf(key);
+    const now = Date.now();
+    const local = this.local.lookup(full, now);
+    return local !== undefined && now < local.freshUntil ? this.hit<T>('l1', key, local) : undefined;
+  }
+
   private async getRemote<T>(key: string, full: string, now: number): Promise<T | undefined> {
     const remote = this.l2 && (await this.readRemote(full));
     if (remote !== undefined && now < remote.freshUntil) return this.hit('l2', key, remote);

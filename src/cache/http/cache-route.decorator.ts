@@ -32,5 +32,8 @@ function validate(options: CacheRouteOptions): void {
   if (options.vary !== undefined && !options.vary.every((name) => /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))) {
     problems.push(`vary must list request header names, got ${JSON.stringify(options.vary)}`);
   }
+  if (options.edge && (options.scope !== 'public' || options.vary?.length)) {
+    problems.push(`edge needs scope 'public' and no vary: it answers before anyone is authenticated or routed`);
+  }
   if (problems.length > 0) throw new CacheConfigError(`Invalid @CacheRoute options: ${problems.join('; ')}.`);
 }

@@ -3,6 +3,9 @@ import type { CacheRouteOptions, CacheScope, HttpCacheModuleOptions, HttpRequest
 import { HttpCacheStats } from './http-cache.stats.js';
 import { header } from './http-exchange.js';
 
+/** The scope part of edge entries' keys: only edge routes write it, so the edge serves nothing else. */
+export const EDGE_SCOPE = 'edge';
+
 /** A route's options with the module defaults applied, resolved once per handler. */
 export interface ResolvedRoute {
   ttl: number;
@@ -13,6 +16,8 @@ export interface ResolvedRoute {
   vary: readonly string[];
   varyHeader: string | undefined;
   cacheControl: string | undefined;
+  /** Hits are answered before routing (see CacheRouteOptions.edge). */
+  edge: boolean;
 }
 
 type Resolver = (request: HttpRequestLike) => string | number | null | undefined;
@@ -65,6 +70,7 @@ export class HttpCacheContext {
         route.cacheControl === false
           ? undefined
           : (route.cacheControl ?? (route.scope === 'public' ? shared : 'private, no-cache')),
+      edge: route.edge === true,
     };
   }
 
@@ -75,7 +81,7 @@ export class HttpCacheContext {
   scopeOf(route: ResolvedRoute, req: HttpRequestLike): string | null {
     switch (route.scope) {
       case 'public':
-        return 'shared';
+        return route.edge ? EDGE_SCOPE : 'shared';
       case 'user': {
         const id = this.userId(req);
         return id === undefined || id === null ? null : `user=${id}`;

@@ -7,12 +7,13 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { defer, lastValueFrom, mergeMap, type Observable } from 'rxjs';
+import { defer, lastValueFrom, mergeMap, of, type Observable } from 'rxjs';
 import { CacheService } from '../cache.service.js';
 import type { CacheView } from '../cache-view.js';
 import { CACHE_EVICT_METADATA } from '../decorators/cache-decorators.constants.js';
 import type { CacheEvictOptions } from '../decorators/cache-decorators.interface.js';
 import { renderKey, renderTags } from '../decorators/key-template.js';
+import { writeCacheHeaders, type CacheOutcome } from './cached-reply.js';
 import { CACHE_ROUTE_METADATA } from './http-cache.constants.js';
 import { HttpCacheContext, type ResolvedRoute } from './http-cache.context.js';
 import type { CacheRouteOptions, HttpRequestLike } from './http-cache.interface.js';
@@ -64,7 +65,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const res = context.switchToHttp().getResponse<HttpResponseLike>();
     if (req.method === 'GET' || req.method === 'HEAD') {
       const route = this.routeOf(context);
-      return route ? defer(() => this.serve(req, res, route, next)) : next.handle();
+      return route ? this.serve(req, res, route, next) : next.handle();
     }
     const evict = this.reflector.get<CacheEvictOptions | undefined>(CACHE_EVICT_METADATA, context.getHandler());
     if (!evict) return next.handle();
@@ -95,17 +96,35 @@ export class HttpCacheInterceptor implements NestInterceptor {
     return scope === null ? null : responseKey(canonicalTarget(requestUrl(req)), this.http.varyOf(route, req), scope);
   }
 
-  private async serve(req: Request, res: HttpResponseLike, route: ResolvedRoute, next: CallHandler): Promise<unknown> {
+  /** An L1 hit is answered synchronously; anything else goes through getOrSet. */
+  private serve(req: Request, res: HttpResponseLike, route: ResolvedRoute, next: CallHandler): Observable<unknown> {
     let key: string | null;
-    let tags: string[] = [];
+    let hit: StoredResponse | undefined;
     try {
       key = this.keyOf(route, req);
-      if (key !== null) tags = renderTags(route.tags, [req], templateSource(req));
+      hit = key === null ? undefined : this.view.peek<StoredResponse>(key);
     } catch (error) {
       this.trouble('key', error);
       key = null;
     }
-    if (key === null) return this.bypass(res, next);
+    if (hit) return of(this.reply(req, res, route, hit, 'HIT'));
+    return defer(() => (key === null ? this.bypass(res, next) : this.load(req, res, route, key, next)));
+  }
+
+  private async load(
+    req: Request,
+    res: HttpResponseLike,
+    route: ResolvedRoute,
+    key: string,
+    next: CallHandler,
+  ): Promise<unknown> {
+    let tags: string[];
+    try {
+      tags = renderTags(route.tags, [req], templateSource(req));
+    } catch (error) {
+      this.trouble('tags', error);
+      return this.bypass(res, next);
+    }
     let ran = false;
     let replied = false;
     let produced: StoredResponse | undefined;
@@ -117,12 +136,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
       } catch (error) {
         throw new HandlerFailure(error);
       }
-      const shared = route.scope !== 'user' && route.scope !== 'tenant';
-      try {
-        produced = toStoredResponse(value, res, { ttl: route.ttl, shared, maxBytes: this.http.maxBodyBytes, replied });
-      } catch {
-        // Not JSON-serializable (a cycle, a BigInt): the framework reports it as it would uncached.
-      }
+      produced = this.toStored(value, res, route, replied);
       if (!produced) throw new Uncacheable(value);
       return produced;
     };
@@ -142,23 +156,46 @@ export class HttpCacheInterceptor implements NestInterceptor {
     }
   }
 
+  private toStored(
+    value: unknown,
+    res: HttpResponseLike,
+    route: ResolvedRoute,
+    replied: boolean,
+  ): StoredResponse | undefined {
+    const shared = route.scope !== 'user' && route.scope !== 'tenant';
+    try {
+      const stored = toStoredResponse(value, res, {
+        ttl: route.ttl,
+        shared,
+        maxBytes: this.http.maxBodyBytes,
+        replied,
+      });
+      return stored && route.edge ? { ...stored, cacheControl: route.cacheControl } : stored;
+    } catch {
+      // Not JSON-serializable (a cycle, a BigInt): the framework reports it as it would uncached.
+      return undefined;
+    }
+  }
+
   /** Writes stored bytes with our headers; a matching If-None-Match gets an empty 304. */
   private reply(
     req: HttpRequestLike,
     res: HttpResponseLike,
     route: ResolvedRoute,
     stored: StoredResponse,
-    outcome: 'HIT' | 'MISS' | 'STALE',
+    outcome: CacheOutcome,
   ): string | undefined {
     const { stats } = this.http;
     if (outcome === 'HIT') stats.hits++;
     else if (outcome === 'MISS') stats.misses++;
     else stats.stale++;
-    setHeader(res, 'X-Cache', outcome);
-    setHeader(res, 'Age', String(Math.max(0, Math.floor((Date.now() - stored.storedAt) / 1000))));
-    setHeader(res, 'ETag', stored.etag);
-    if (route.cacheControl) setHeader(res, 'Cache-Control', route.cacheControl);
-    if (route.varyHeader) setHeader(res, 'Vary', route.varyHeader);
+    writeCacheHeaders(
+      (name, value) => setHeader(res, name, value),
+      stored,
+      outcome,
+      route.cacheControl,
+      route.varyHeader,
+    );
     if (etagMatches(header(req, 'if-none-match'), stored.etag)) {
       stats.notModified++;
       setStatus(res, 304);
@@ -225,7 +262,7 @@ function templateSource(req: HttpRequestLike): object {
   };
 }
 
-/** Registered by `CacheModule.forRoot({ http: { global: true } })`: caches every GET route. */
+/** Registered by `CacheModule.forRoot({ globalHttpInterceptor: true })`: caches every GET route. */
 @Injectable()
 export class GlobalHttpCacheInterceptor extends HttpCacheInterceptor {
   protected override readonly cacheUndecorated = true;

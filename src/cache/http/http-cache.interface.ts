@@ -21,6 +21,12 @@ export interface CacheRouteOptions {
   vary?: readonly string[];
   /** Replaces the `Cache-Control` we send (`false`: send none). */
   cacheControl?: string | false;
+  /**
+   * Answer in-memory hits before the framework routes the request: no middleware registered
+   * after the cache module, no guard, pipe, interceptor or handler runs for them. Only for
+   * `scope: 'public'` routes without `vary` and without guards (checked at boot). Default false.
+   */
+  edge?: boolean;
 }
 
 /** The request as both Express and Fastify present it to an interceptor. */

@@ -13,6 +13,8 @@ export interface StoredResponse {
   storedAt: number;
   /** Freshness it was stored with, ms. */
   ttl: number;
+  /** Edge routes only: the Cache-Control to send, as the edge answers without knowing the route. */
+  cacheControl?: string;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';

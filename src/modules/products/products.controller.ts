@@ -1,20 +1,26 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { CacheRoute } from '../../cache/index.js';
 import { ParseIdPipe, ZodValidationPipe } from '../../common/pipes/index.js';
+import { CacheTtl } from '../../config/cache-ttl.profiles.js';
 import { listProductsQuerySchema, type ListProductsQuery } from './dto/list-products.query.js';
 import type { ProductPage, ProductView } from './dto/product.view.js';
 import { updateProductSchema, type UpdateProductDto } from './dto/update-product.dto.js';
+import { httpTags } from './products.cache-rules.js';
 import { ProductsService } from './products.service.js';
 
+/** Reads are HTTP-cached (ETag/304); the subscriber invalidates them when a transaction commits. */
 @Controller('products')
 export class ProductsController {
   constructor(private readonly products: ProductsService) {}
 
   @Get()
+  @CacheRoute({ ...CacheTtl.productCatalog, scope: 'public', tags: httpTags.list })
   list(@Query(new ZodValidationPipe(listProductsQuerySchema, 'query')) query: ListProductsQuery): Promise<ProductPage> {
     return this.products.list(query);
   }
 
   @Get(':id')
+  @CacheRoute({ ...CacheTtl.productDetails, scope: 'public', tags: httpTags.item })
   findOne(@Param('id', new ParseIdPipe()) id: number): Promise<ProductView> {
     return this.products.findOne(id);
   }

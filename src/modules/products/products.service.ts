@@ -9,8 +9,7 @@ import { toProductView, type ProductPage, type ProductView } from './dto/product
 import type { UpdateProductDto } from './dto/update-product.dto.js';
 import { Category } from './category.entity.js';
 import { Product } from './product.entity.js';
-
-const PRODUCT = 'product';
+import { listTags, PRODUCT } from './products.cache-rules.js';
 
 @Injectable()
 export class ProductsService {
@@ -34,15 +33,12 @@ export class ProductsService {
     return view;
   }
 
-  /**
-   * A page of products. A page of one category is invalidated only by changes touching that
-   * category (see productInvalidationRule) or by bulk updates; any other page by any product change.
-   */
+  /** A page of products (see listTags for what invalidates it). */
   list(query: ListProductsQuery): Promise<ProductPage> {
-    const tags = query.categoryId
-      ? [`category:${query.categoryId}`, entityTags.bulk(PRODUCT)]
-      : [entityTags.collection(PRODUCT)];
-    return this.cache.getOrSet(listKey(query), () => this.loadPage(query), { ...CacheTtl.productCatalog, tags });
+    return this.cache.getOrSet(listKey(query), () => this.loadPage(query), {
+      ...CacheTtl.productCatalog,
+      tags: listTags(query.categoryId),
+    });
   }
 
   /** Applies a partial update in one transaction; the cache is invalidated at its commit. */

@@ -16,8 +16,10 @@ import {
   Req,
   Res,
   StreamableFile,
+  UseGuards,
   type DynamicModule,
   type INestApplication,
+  type Type,
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -48,7 +50,10 @@ export class ItemStore {
 /** `Authorization: Bearer <user>@<tenant>` authenticates; anything else is anonymous. */
 @Injectable()
 class BearerGuard implements CanActivate {
+  constructor(private readonly store: ItemStore) {}
+
   canActivate(context: ExecutionContext): boolean {
+    this.store.count('guard');
     const req = context.switchToHttp().getRequest<{ headers: Record<string, string>; user?: object }>();
     const match = /^Bearer (\w+)@(\w+)$/.exec(req.headers.authorization ?? '');
     if (match) req.user = { id: match[1], tenantId: match[2] };
@@ -75,6 +80,12 @@ class ItemsController {
     const item = this.store.items.get(id);
     if (!item) throw new NotFoundException(`No item ${id}`);
     return item;
+  }
+
+  @Get(':id/edge')
+  @CacheRoute({ scope: 'public', edge: true, tags: ['item:{params.id}'] })
+  edge(@Param('id') id: string) {
+    return this.get(id);
   }
 
   @Patch(':id')
@@ -181,14 +192,28 @@ class ScenarioController {
 })
 class ScenarioModule {}
 
+@Controller('guarded')
+@UseGuards(BearerGuard)
+class GuardedEdgeController {
+  @Get()
+  @CacheRoute({ scope: 'public', edge: true })
+  get() {
+    return {};
+  }
+}
+
+@Module({ controllers: [GuardedEdgeController], providers: [ItemStore] })
+export class GuardedEdgeModule {}
+
 /** The scenario app on Express or Fastify, listening on an ephemeral port. */
 export async function bootScenario(
   adapter: AdapterName,
   cache: CacheModuleOptions & { globalHttpInterceptor?: boolean },
+  scenario: Type = ScenarioModule,
 ): Promise<INestApplication> {
   const { globalHttpInterceptor, ...options } = cache;
   const root: DynamicModule = CacheModule.forRoot({ ...options, isGlobal: true, globalHttpInterceptor });
-  const moduleRef = await Test.createTestingModule({ imports: [root, ScenarioModule] }).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [root, scenario] }).compile();
   const app =
     adapter === 'fastify' ? moduleRef.createNestApplication(new FastifyAdapter()) : moduleRef.createNestApplication();
   app.useLogger(false);

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CacheService } from '../../../src/cache/index.js';
 import { deferred, sleep, uniquePrefix } from '../../helpers/cache-instance.js';
-import { bootScenario, ItemStore, type AdapterName } from './http-cache.app.js';
+import { bootScenario, GuardedEdgeModule, ItemStore, type AdapterName } from './http-cache.app.js';
 
 const ADAPTERS: AdapterName[] = ['express', 'fastify'];
 
@@ -202,6 +202,40 @@ describe.each(ADAPTERS)('HTTP cache on %s', (adapter) => {
     }
     expect([calls('file'), calls('raw'), calls('broken-tags')]).toEqual([2, 2, 2]);
     expect(app.get(CacheService).stats().http.errors).toBeGreaterThan(0);
+  });
+
+  it('answers edge hits before routing: no guard runs, 304 and HEAD work, eviction applies', async () => {
+    const miss = await http.get('/items/3/edge').expect(200);
+    expect(miss.headers['x-cache']).toBe('MISS');
+    const guardsBefore = calls('guard');
+    const hit = await http.get('/items/3/edge').expect(200);
+    expect(hit.headers['x-cache']).toBe('HIT');
+    expect(hit.text).toBe(miss.text);
+    expect(hit.headers['content-type']).toBe(miss.headers['content-type']);
+    expect(hit.headers['cache-control']).toBe(miss.headers['cache-control']);
+    expect(hit.headers['cache-control']).toMatch(/^public, max-age=\d+$/);
+    const head = await http.head('/items/3/edge').expect(200);
+    expect(head.headers['content-length']).toBe(String(Buffer.byteLength(miss.text)));
+    await http
+      .get('/items/3/edge')
+      .set('If-None-Match', miss.headers.etag as string)
+      .expect(304);
+    expect(calls('guard')).toBe(guardsBefore);
+    await http.patch('/items/3').send({ name: 'trois' }).expect(200);
+    const after = await http.get('/items/3/edge').expect(200);
+    expect(after.headers['x-cache']).toBe('MISS');
+    expect(after.body.name).toBe('trois');
+    // A public, non-edge route's entry is never answered by the edge: its guard still runs.
+    await http.get('/public').expect(200);
+    const guarded = calls('guard');
+    await http.get('/public').expect(200);
+    expect(calls('guard')).toBe(guarded + 1);
+  });
+
+  it('refuses an edge route that has guards, at boot', async () => {
+    await expect(
+      bootScenario(adapter, { prefix: uniquePrefix('http-edge'), redis: false }, GuardedEdgeModule),
+    ).rejects.toThrow(/GuardedEdgeController.get is an edge route but has guards/);
   });
 
   it('leaves undecorated routes alone unless the interceptor is global', async () => {
