@@ -19,6 +19,8 @@ const SECONDS = Math.min(10, Number(process.env.BENCH_HTTP_SECONDS ?? 8));
 const CONNECTIONS = 50;
 const ADAPTERS = ['express', 'fastify'] as const;
 const SCENARIOS = ['bare', 'intercepted', 'ours', 'edge', 'stock', 'uncached'] as const;
+/** BENCH_HTTP_ONLY=fastify:ours,intercepted measures a subset while developing (no ratio table). */
+const ONLY = process.env.BENCH_HTTP_ONLY?.split(':');
 const LABELS: Record<(typeof SCENARIOS)[number], string> = {
   bare: 'bare constant endpoint (ceiling)',
   intercepted: 'any interceptor: returns a constant (reference)',
@@ -97,8 +99,10 @@ async function main(): Promise<void> {
     const rows: string[] = [];
     const ratios: string[] = [];
     for (const adapter of ADAPTERS) {
+      if (ONLY && ONLY[0] !== adapter) continue;
       const results = {} as Record<(typeof SCENARIOS)[number], Result>;
       for (const scenario of SCENARIOS) {
+        if (ONLY && !ONLY[1]?.split(',').includes(scenario)) continue;
         results[scenario] = await measure(adapter, scenario, env);
         const r = results[scenario];
         rows.push(
@@ -106,6 +110,7 @@ async function main(): Promise<void> {
         );
         console.log(rows.at(-1));
       }
+      if (ONLY) continue;
       const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
       const target = adapter === 'express' ? 3 : 10;
       for (const ours of ['ours', 'edge'] as const) {

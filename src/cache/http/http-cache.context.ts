@@ -36,6 +36,8 @@ function scalar(value: unknown): string | number | undefined {
 /** Module-wide HTTP caching settings and counters, shared by every interceptor instance. */
 export class HttpCacheContext {
   readonly stats = new HttpCacheStats();
+  /** Set by GlobalHttpCacheInterceptor: then it alone handles requests, never twice with a route's own. */
+  globalInterceptor = false;
   readonly namespace: string;
   readonly maxBodyBytes: number;
   private readonly userId: Resolver;

@@ -21,9 +21,6 @@ import { canonicalTarget, responseKey } from './http-cache-key.js';
 import { header, requestUrl, responseSent, setHeader, setStatus, type HttpResponseLike } from './http-exchange.js';
 import { etagMatches, toStoredResponse, type StoredResponse } from './stored-response.js';
 
-/** Marks a request one of our interceptors already handles (a global one plus a route's own). */
-const HANDLED = Symbol('cache:http-handled');
-
 /** The handler failed: every request that waited on it gets the same error. */
 class HandlerFailure {
   constructor(readonly error: unknown) {}
@@ -32,8 +29,6 @@ class HandlerFailure {
 class Uncacheable {
   constructor(readonly value: unknown) {}
 }
-
-type Request = HttpRequestLike & { [HANDLED]?: true };
 
 /**
  * Caches GET/HEAD responses of `@CacheRoute` handlers as serialized bytes, answers
@@ -59,9 +54,9 @@ export class HttpCacheInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const req = context.switchToHttp().getRequest<Request>();
-    if (req[HANDLED]) return next.handle();
-    req[HANDLED] = true;
+    // With the global instance active, it handles every request; a route's own instance stands by.
+    if (this.http.globalInterceptor && !this.cacheUndecorated) return next.handle();
+    const req = context.switchToHttp().getRequest<HttpRequestLike>();
     const res = context.switchToHttp().getResponse<HttpResponseLike>();
     if (req.method === 'GET' || req.method === 'HEAD') {
       const route = this.routeOf(context);
@@ -97,7 +92,12 @@ export class HttpCacheInterceptor implements NestInterceptor {
   }
 
   /** An L1 hit is answered synchronously; anything else goes through getOrSet. */
-  private serve(req: Request, res: HttpResponseLike, route: ResolvedRoute, next: CallHandler): Observable<unknown> {
+  private serve(
+    req: HttpRequestLike,
+    res: HttpResponseLike,
+    route: ResolvedRoute,
+    next: CallHandler,
+  ): Observable<unknown> {
     let key: string | null;
     let hit: StoredResponse | undefined;
     try {
@@ -112,7 +112,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
   }
 
   private async load(
-    req: Request,
+    req: HttpRequestLike,
     res: HttpResponseLike,
     route: ResolvedRoute,
     key: string,
@@ -266,4 +266,9 @@ function templateSource(req: HttpRequestLike): object {
 @Injectable()
 export class GlobalHttpCacheInterceptor extends HttpCacheInterceptor {
   protected override readonly cacheUndecorated = true;
+
+  constructor(cache: CacheService, reflector: Reflector, @Inject(HttpCacheContext) http: HttpCacheContext) {
+    super(cache, reflector, http);
+    http.globalInterceptor = true;
+  }
 }
