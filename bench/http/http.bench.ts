@@ -3,8 +3,9 @@
  * bare constant endpoint, the cheapest possible interceptor (what any interceptor costs), our
  * @CacheRoute endpoint on both hit paths (interceptor, edge), Nest's stock CacheInterceptor with a
  * Redis store, and the uncached Postgres-backed endpoint, all GET /products/42. Each server runs in
- * its own process; autocannon (50 connections, BENCH_HTTP_SECONDS ≤ 10 s, after a 2 s warm-up)
- * loads it from this one. Writes bench/results/http.md.
+ * its own process; autocannon (50 connections, BENCH_HTTP_SECONDS ≤ 10 s per run, default 5, after
+ * 1 s of warm-up) loads them from this one, in BENCH_HTTP_ROUNDS interleaved rounds (default 3),
+ * so drift of the machine hits every endpoint alike. Writes bench/results/http.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,13 +16,16 @@ import autocannon from 'autocannon';
 import { DataSource } from 'typeorm';
 import { startEmbeddedPostgres, startEmbeddedRedis } from '../../src/embedded/index.js';
 
-const SECONDS = Math.min(10, Number(process.env.BENCH_HTTP_SECONDS ?? 8));
+const SECONDS = Math.min(10, Number(process.env.BENCH_HTTP_SECONDS ?? 5));
+const WARMUP_SECONDS = 1;
+const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
 const CONNECTIONS = 50;
 const ADAPTERS = ['express', 'fastify'] as const;
 const SCENARIOS = ['bare', 'intercepted', 'ours', 'edge', 'stock', 'uncached'] as const;
 /** BENCH_HTTP_ONLY=fastify:ours,intercepted measures a subset while developing (no ratio table). */
 const ONLY = process.env.BENCH_HTTP_ONLY?.split(':');
-const LABELS: Record<(typeof SCENARIOS)[number], string> = {
+type Scenario = (typeof SCENARIOS)[number];
+const LABELS: Record<Scenario, string> = {
   bare: 'bare constant endpoint (ceiling)',
   intercepted: 'any interceptor: returns a constant (reference)',
   ours: 'ours: @CacheRoute (L1 hit, interceptor)',
@@ -73,16 +77,26 @@ async function load(url: string, seconds: number): Promise<Result> {
   };
 }
 
-async function measure(adapter: string, scenario: string, env: NodeJS.ProcessEnv): Promise<Result> {
-  const [child, port] = await startServer(adapter, scenario, env);
+/** Runs in rounds, scenarios interleaved, each round after a warm-up; reports the median round. */
+async function measureAll(adapter: string, scenarios: readonly Scenario[], env: NodeJS.ProcessEnv) {
+  const servers = await Promise.all(scenarios.map((scenario) => startServer(adapter, scenario, env)));
+  const runs = new Map<Scenario, Result[]>(scenarios.map((s) => [s, []]));
   try {
-    const url = `http://127.0.0.1:${port}/products/42`;
-    await load(url, 2);
-    return await load(url, SECONDS);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, scenario] of scenarios.entries()) {
+        const url = `http://127.0.0.1:${servers[i]![1]}/products/42`;
+        await load(url, WARMUP_SECONDS);
+        runs.get(scenario)!.push(await load(url, SECONDS));
+      }
+    }
   } finally {
-    child.removeAllListeners('exit');
-    child.kill('SIGTERM');
+    for (const [child] of servers) {
+      child.removeAllListeners('exit');
+      child.kill('SIGTERM');
+    }
   }
+  const median = (results: Result[]) => [...results].sort((a, b) => a.rps - b.rps)[Math.floor(results.length / 2)]!;
+  return new Map(scenarios.map((s) => [s, median(runs.get(s)!)]));
 }
 
 async function main(): Promise<void> {
@@ -100,16 +114,15 @@ async function main(): Promise<void> {
     const ratios: string[] = [];
     for (const adapter of ADAPTERS) {
       if (ONLY && ONLY[0] !== adapter) continue;
-      const results = {} as Record<(typeof SCENARIOS)[number], Result>;
-      for (const scenario of SCENARIOS) {
-        if (ONLY && !ONLY[1]?.split(',').includes(scenario)) continue;
-        results[scenario] = await measure(adapter, scenario, env);
-        const r = results[scenario];
+      const scenarios = SCENARIOS.filter((s) => !ONLY || ONLY[1]?.split(',').includes(s));
+      const measured = await measureAll(adapter, scenarios, env);
+      for (const [scenario, r] of measured) {
         rows.push(
           `| ${adapter} | ${LABELS[scenario]} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50} | ${r.p99} | ${r.errors} |`,
         );
         console.log(rows.at(-1));
       }
+      const results = Object.fromEntries(measured) as Record<Scenario, Result>;
       if (ONLY) continue;
       const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
       const target = adapter === 'express' ? 3 : 10;
@@ -123,8 +136,9 @@ async function main(): Promise<void> {
     const markdown = [
       `# HTTP benchmark`,
       ``,
-      `${new Date().toISOString()}, Node ${process.version}, ${CONNECTIONS} connections, ${SECONDS} s per run after a 2 s warm-up,`,
-      `server and load generator on one machine (separate processes). GET /products/42.`,
+      `${new Date().toISOString()}, Node ${process.version}, ${CONNECTIONS} connections, GET /products/42. Median of ${ROUNDS} rounds;`,
+      `a round loads each endpoint for ${WARMUP_SECONDS} s (warm-up) then ${SECONDS} s, endpoints interleaved. Servers and the load`,
+      `generator run on one machine, in separate processes.`,
       ``,
       `| adapter | endpoint | req/s | p50 ms | p99 ms | errors |`,
       `|---|---|---:|---:|---:|---:|`,
