@@ -23,6 +23,8 @@ export async function createTypeormCacheApp(prefix: string): Promise<TypeormCach
     imports: [
       TypeOrmModule.forRoot({ type: 'postgres', url: inject('databaseUrl'), entities: [Widget] }),
       CacheModule.forRoot({ isGlobal: true, prefix, redis: { url: inject('redisUrl') } }),
+      // Two feature modules, as an app with several would have: one subscriber, both modules' rules.
+      CacheModule.forFeature({}),
       CacheModule.forFeature({ rules: [widgetRule] }),
     ],
   }).compile();

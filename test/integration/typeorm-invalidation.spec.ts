@@ -45,6 +45,21 @@ describe('TypeORM invalidation at commit', () => {
     expect(await cacheRow(w.id, other.cache)).toBe('renamed');
   });
 
+  it('invalidates each change once however many feature modules registered rules', async () => {
+    const w = await newWidget(5);
+    const events: (readonly string[])[] = [];
+    const off = cache.on('invalidate', (e) => events.push(e.tags));
+    try {
+      await repo.save({ ...w, groupId: 6 });
+      await vi.waitFor(() => expect(events.length).toBeGreaterThan(0));
+      expect(events).toHaveLength(1);
+      // The rule came from the second forFeature() and still applies.
+      expect(events[0]).toEqual(expect.arrayContaining([`widget:${w.id}`, 'group:5', 'group:6']));
+    } finally {
+      off();
+    }
+  });
+
   it('drops the tags on rollback and never stores what a dirty transaction read', async () => {
     const w = await newWidget();
     expect(await cacheRow(w.id)).toBe('w');

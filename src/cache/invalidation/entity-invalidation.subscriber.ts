@@ -46,9 +46,19 @@ export class EntityInvalidationSubscriber implements EntitySubscriberInterface, 
     for (const rule of options.rules ?? []) this.rules.set(rule.entity, (before, after) => rule.tags(before, after));
   }
 
+  /**
+   * One subscriber per DataSource: each feature module's `forFeature({ rules })` adds its rules to
+   * the one already attached, so a change is never invalidated twice.
+   */
   onModuleInit(): void {
-    this.dataSource = this.moduleRef.get<DataSource>(getDataSourceToken(this.options.dataSource), { strict: false });
-    this.dataSource.subscribers.push(this);
+    const dataSource = this.moduleRef.get<DataSource>(getDataSourceToken(this.options.dataSource), { strict: false });
+    const attached = dataSource.subscribers.find((s) => s instanceof EntityInvalidationSubscriber);
+    if (attached) {
+      for (const [entity, tags] of this.rules) attached.rules.set(entity, tags);
+      return;
+    }
+    this.dataSource = dataSource;
+    dataSource.subscribers.push(this);
   }
 
   onModuleDestroy(): void {
