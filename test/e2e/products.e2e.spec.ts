@@ -1,9 +1,8 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startApp, type RunningApp } from '../../src/bootstrap.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../src/bootstrap.js';
 import { CacheService } from '../../src/cache/index.js';
-import { loadAppConfig } from '../../src/config/app-config.js';
-import { uniquePrefix } from '../helpers/cache-instance.js';
+import { startE2eApp } from '../helpers/e2e-app.js';
 
 describe('sample app: products through the cache', () => {
   let running: RunningApp;
@@ -11,16 +10,7 @@ describe('sample app: products through the cache', () => {
   let cache: CacheService;
 
   beforeAll(async () => {
-    running = await startApp(
-      loadAppConfig({
-        NODE_ENV: 'test',
-        PORT: '0',
-        DATABASE_URL: inject('databaseUrl'),
-        REDIS_URL: inject('redisUrl'),
-        CACHE_PREFIX: uniquePrefix('app'),
-        SEED_PRODUCTS: '200',
-      }),
-    );
+    running = await startE2eApp();
     http = request(running.app.getHttpServer());
     cache = running.app.get(CacheService);
   });
@@ -127,5 +117,53 @@ describe('sample app: products through the cache', () => {
   it('rejects unknown or bad list filters with a 400 naming them', async () => {
     const res = await http.get('/products?page=0&pageSize=500&colour=red').expect(400);
     expect(res.body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['colour', 'page', 'pageSize']);
+  });
+
+  it('creates a product (201), which cached lists then include; a duplicate sku is a 409', async () => {
+    const search = `Gadget ${Date.now()}`;
+    const before = await http.get('/products').query({ search }).expect(200);
+    expect(before.body.total).toBe(0);
+    const created = await http
+      .post('/products')
+      .send({ sku: `GAD-${Date.now()}`, name: search, price: '19.9', categoryId: 2 })
+      .expect(201);
+    expect(created.body).toMatchObject({ name: search, price: '19.90', categoryId: 2, active: true });
+    const after = await http.get('/products').query({ search }).expect(200);
+    expect(after.headers['x-cache']).toBe('MISS');
+    expect(after.body.items.map((p: { id: number }) => p.id)).toEqual([created.body.id]);
+    const duplicate = await http
+      .post('/products')
+      .send({ sku: created.body.sku, name: 'x', price: 1, categoryId: 2 })
+      .expect(409);
+    expect(duplicate.body.message).toMatch(/already exists/);
+  });
+
+  it('refuses a bad new product with a 400 naming each field', async () => {
+    const res = await http
+      .post('/products')
+      .send({ sku: 'bad sku!', price: '-1', categoryId: 99_999, colour: 'red' })
+      .expect(400);
+    const fields = res.body.issues.map((i: { field: string }) => i.field).sort();
+    expect(fields).toEqual(expect.arrayContaining(['colour', 'name', 'price', 'sku']));
+    const unknownCategory = await http
+      .post('/products')
+      .send({ sku: `X-${Date.now()}`, name: 'x', price: 1, categoryId: 99_999 })
+      .expect(400);
+    expect(unknownCategory.body.issues).toEqual([{ field: 'categoryId', message: 'category 99999 does not exist' }]);
+  });
+
+  it('deletes a product (204): its cached GET is gone; a product with stock history is a 409', async () => {
+    const { body } = await http
+      .post('/products')
+      .send({ sku: `DEL-${Date.now()}`, name: 'Short-lived', price: 1, categoryId: 1 })
+      .expect(201);
+    await http.get(`/products/${body.id}`).expect(200);
+    await http.delete(`/products/${body.id}`).expect(204);
+    await http.get(`/products/${body.id}`).expect(404);
+    await http.delete(`/products/${body.id}`).expect(404);
+    // Product 1 has opening stock moves (the seed): its history must not vanish.
+    const refused = await http.delete('/products/1').expect(409);
+    expect(refused.body.message).toMatch(/deactivate it/);
+    await http.get('/products/1').expect(200);
   });
 });

@@ -1,10 +1,15 @@
-import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CacheRoute } from '../../cache/index.js';
 import { ParseIdPipe, ZodValidationPipe } from '../../common/pipes/index.js';
 import { CacheTtl } from '../../config/cache-ttl.profiles.js';
 import { listProductsQuerySchema, type ListProductsQuery } from './dto/list-products.query.js';
 import type { ProductPage, ProductView } from './dto/product.view.js';
-import { updateProductSchema, type UpdateProductDto } from './dto/update-product.dto.js';
+import {
+  createProductSchema,
+  updateProductSchema,
+  type CreateProductDto,
+  type UpdateProductDto,
+} from './dto/product-write.dto.js';
 import { httpTags } from './products.cache-rules.js';
 import { ProductsService } from './products.service.js';
 
@@ -23,6 +28,17 @@ export class ProductsController {
   @CacheRoute({ ...CacheTtl.productDetails, scope: 'public', tags: httpTags.item })
   findOne(@Param('id', new ParseIdPipe()) id: number): Promise<ProductView> {
     return this.products.findOne(id);
+  }
+
+  @Post()
+  create(@Body(new ZodValidationPipe(createProductSchema)) dto: CreateProductDto): Promise<ProductView> {
+    return this.products.create(dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@Param('id', new ParseIdPipe()) id: number): Promise<void> {
+    return this.products.remove(id);
   }
 
   @Patch(':id')

@@ -1,12 +1,12 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, Repository } from 'typeorm';
 import { CacheService, entityTags } from '../../cache/index.js';
 import { CacheTtl } from '../../config/cache-ttl.profiles.js';
 import type { ListProductsQuery } from './dto/list-products.query.js';
 import { listKey } from './dto/list-products.query.js';
 import { toProductView, type ProductPage, type ProductView } from './dto/product.view.js';
-import type { UpdateProductDto } from './dto/update-product.dto.js';
+import type { CreateProductDto, UpdateProductDto } from './dto/product-write.dto.js';
 import { Category } from './category.entity.js';
 import { Product } from './product.entity.js';
 import { listTags, PRODUCT } from './products.cache-rules.js';
@@ -41,23 +41,56 @@ export class ProductsService {
     });
   }
 
+  /** Creates a product; its collection and category tags are invalidated at commit. */
+  async create(dto: CreateProductDto): Promise<ProductView> {
+    const created = await this.dataSource.transaction(async (tx) => {
+      await this.assertCategory(tx.getRepository(Category), dto.categoryId);
+      if (await tx.getRepository(Product).existsBy({ sku: dto.sku })) {
+        throw new ConflictException(`A product with sku ${dto.sku} already exists`);
+      }
+      return tx.getRepository(Product).save(tx.getRepository(Product).create(dto));
+    });
+    return toProductView(created);
+  }
+
+  /** Deletes a product that has no inventory history (409 otherwise: deactivate it instead). */
+  async remove(id: number): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      const row = await tx.getRepository(Product).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (row === null) throw new NotFoundException(`Product ${id} not found`);
+      const [{ moves }] = (await tx.query('SELECT count(*)::int AS moves FROM stock_moves WHERE product_id = $1', [
+        id,
+      ])) as [{ moves: number }];
+      if (moves > 0) {
+        throw new ConflictException(
+          `Product ${id} has ${moves} stock move(s); deactivate it (PATCH active=false) instead of deleting it`,
+        );
+      }
+      await tx.query('DELETE FROM stock_levels WHERE product_id = $1', [id]);
+      await tx.getRepository(Product).remove(row);
+    });
+  }
+
   /** Applies a partial update in one transaction; the cache is invalidated at its commit. */
   async update(id: number, patch: UpdateProductDto): Promise<ProductView> {
     const after = await this.dataSource.transaction(async (tx) => {
       const row = await tx.getRepository(Product).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (row === null) throw new NotFoundException(`Product ${id} not found`);
-      if (patch.categoryId !== undefined && !(await tx.getRepository(Category).existsBy({ id: patch.categoryId }))) {
-        throw new BadRequestException({
-          statusCode: 400,
-          error: 'Bad Request',
-          message: 'Invalid request body',
-          issues: [{ field: 'categoryId', message: `category ${patch.categoryId} does not exist` }],
-        });
-      }
+      if (patch.categoryId !== undefined) await this.assertCategory(tx.getRepository(Category), patch.categoryId);
       Object.assign(row, patch);
       return tx.getRepository(Product).save(row);
     });
     return toProductView(after);
+  }
+
+  private async assertCategory(categories: Repository<Category>, id: number): Promise<void> {
+    if (await categories.existsBy({ id })) return;
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Invalid request body',
+      issues: [{ field: 'categoryId', message: `category ${id} does not exist` }],
+    });
   }
 
   private async load(id: number): Promise<ProductView> {
