@@ -24,6 +24,7 @@ export default tseslint.config(
       'src/**/*.interceptor.ts',
       'src/**/*.subscriber.ts',
       'src/**/*.explorer.ts',
+      'src/**/*.processor.ts',
     ],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },

@@ -1,8 +1,12 @@
+import { resolve } from 'node:path';
+import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CacheModule } from './cache/index.js';
 import type { AppRuntime } from './config/app-config.js';
 import { dataSourceOptions } from './database/data-source.options.js';
+import { DocumentsModule } from './modules/documents/documents.module.js';
+import { InventoryModule } from './modules/inventory/inventory.module.js';
 import { ProductsModule } from './modules/products/products.module.js';
 
 @Module({})
@@ -20,7 +24,17 @@ export class AppModule {
           redis: { url: runtime.redisUrl },
           l1: { maxBytes: config.CACHE_L1_MAX_BYTES, maxEntries: config.CACHE_L1_MAX_ENTRIES },
         }),
+        // BullMQ jobs live under their own prefix, apart from the cache's keys.
+        BullModule.forRoot({
+          connection: { url: runtime.redisUrl, maxRetriesPerRequest: null },
+          prefix: `${config.CACHE_PREFIX}-bull`,
+        }),
         ProductsModule,
+        InventoryModule,
+        DocumentsModule.forRoot({
+          dir: resolve(config.DOCUMENTS_DIR ?? `${config.DATA_DIR}/documents`),
+          maxBytes: config.DOCUMENTS_MAX_BYTES,
+        }),
       ],
     };
   }

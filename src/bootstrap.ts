@@ -6,7 +6,9 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import type { AppConfig, AppRuntime } from './config/app-config.js';
-import { seedDemoData } from './database/seed.js';
+import { seedDemoData, seedInventory } from './database/seed.js';
+import { seedDocuments } from './modules/documents/documents.seed.js';
+import { DocumentsService } from './modules/documents/documents.service.js';
 import { startEmbeddedPostgres, startEmbeddedRedis } from './embedded/index.js';
 
 export interface RunningApp {
@@ -52,8 +54,12 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     for (const stop of stops.reverse()) await stop();
   };
   try {
-    const seeded = await seedDemoData(app.get<DataSource>(getDataSourceToken()), config.SEED_PRODUCTS);
-    if (seeded) logger.log(`Seeded ${config.SEED_PRODUCTS} demo products`);
+    const dataSource = app.get<DataSource>(getDataSourceToken());
+    if (await seedDemoData(dataSource, config.SEED_PRODUCTS))
+      logger.log(`Seeded ${config.SEED_PRODUCTS} demo products`);
+    if (await seedInventory(dataSource)) logger.log('Seeded 3 warehouses and opening stock');
+    const documents = await seedDocuments(dataSource, app.get(DocumentsService), config.SEED_DOCUMENTS);
+    if (documents > 0) logger.log(`Uploaded ${documents} demo documents (OCR runs in the background)`);
     await app.listen(config.PORT, config.HOST);
   } catch (error) {
     await close();

@@ -27,6 +27,13 @@ const schema = z.object({
     .default(64 * 1024 * 1024),
   CACHE_L1_MAX_ENTRIES: z.coerce.number().int().positive().default(50_000),
   SEED_PRODUCTS: z.coerce.number().int().min(0).max(1_000_000).default(5000),
+  SEED_DOCUMENTS: z.coerce.number().int().min(0).max(100).default(3),
+  DOCUMENTS_DIR: z.string().min(1).optional(),
+  DOCUMENTS_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
 });
 
 export type AppConfig = z.infer<typeof schema>;

@@ -1,5 +1,10 @@
 import type { DataSourceOptions } from 'typeorm';
 import { Products1763700000000 } from '../../migrations/1763700000000-products.js';
+import { InventoryDocuments1763800000000 } from '../../migrations/1763800000000-inventory-documents.js';
+import { Document } from '../modules/documents/document.entity.js';
+import { StockLevel } from '../modules/inventory/stock-level.entity.js';
+import { StockMove } from '../modules/inventory/stock-move.entity.js';
+import { Warehouse } from '../modules/inventory/warehouse.entity.js';
 import { Category } from '../modules/products/category.entity.js';
 import { Product } from '../modules/products/product.entity.js';
 
@@ -8,8 +13,8 @@ export function dataSourceOptions(url: string): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: [Category, Product],
-    migrations: [Products1763700000000],
+    entities: [Category, Product, Warehouse, StockLevel, StockMove, Document],
+    migrations: [Products1763700000000, InventoryDocuments1763800000000],
     migrationsRun: true,
     synchronize: false,
     logging: ['error'],

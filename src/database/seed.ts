@@ -27,3 +27,25 @@ export async function seedDemoData(dataSource: DataSource, products: number): Pr
   });
   return true;
 }
+
+/**
+ * Three warehouses and opening stock for the first 100 products, recorded as "opening stock"
+ * moves. Runs only when there are no warehouses (also on a database seeded before inventory).
+ */
+export async function seedInventory(dataSource: DataSource): Promise<boolean> {
+  const [{ count }] = (await dataSource.query('SELECT count(*)::int AS count FROM warehouses')) as [{ count: number }];
+  if (count > 0) return false;
+  await dataSource.transaction(async (tx) => {
+    await tx.query(`
+      INSERT INTO warehouses (code, name)
+      VALUES ('MAIN', 'Main warehouse'), ('EAST', 'East depot'), ('WEST', 'West depot')`);
+    await tx.query(`
+      INSERT INTO stock_moves (product_id, to_warehouse_id, quantity, reason)
+      SELECT p.id, w.id, 10 + (p.id * 31 + w.id * 17) % 90, 'opening stock'
+      FROM (SELECT id FROM products ORDER BY id LIMIT 100) p CROSS JOIN warehouses w`);
+    await tx.query(`
+      INSERT INTO stock_levels (product_id, warehouse_id, quantity)
+      SELECT product_id, to_warehouse_id, quantity FROM stock_moves WHERE reason = 'opening stock'`);
+  });
+  return true;
+}

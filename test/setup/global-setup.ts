@@ -3,7 +3,11 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { DataSource } from 'typeorm';
 import type { TestProject } from 'vitest/node';
+import { dataSourceOptions } from '../../src/database/data-source.options.js';
+import { seedDemoData, seedInventory } from '../../src/database/seed.js';
+import { E2E_SEED_PRODUCTS } from '../helpers/e2e.constants.js';
 import { startEmbeddedPostgres, startEmbeddedRedis } from '../../src/embedded/index.js';
 
 declare module 'vitest' {
@@ -57,12 +61,27 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
 
   await createTestSchema(databaseUrl);
+  await migrateAndSeed(databaseUrl);
   project.provide('redisUrl', redisUrl);
   project.provide('databaseUrl', databaseUrl);
   project.provide('runId', runId);
   return async () => {
     for (const step of teardown.reverse()) await step();
   };
+}
+
+/**
+ * The sample app's schema and demo rows, once: e2e files boot the app in parallel, and parallel
+ * migrations or seeds on one database would collide. Their boots then find both done.
+ */
+async function migrateAndSeed(databaseUrl: string): Promise<void> {
+  const dataSource = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
+  try {
+    await seedDemoData(dataSource, E2E_SEED_PRODUCTS);
+    await seedInventory(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
 }
 
 /** Tables of test-only entities (test/fixtures), created once so suites can run in parallel. */

@@ -1,0 +1,34 @@
+import type { DataSource } from 'typeorm';
+import type { DocumentsService } from './documents.service.js';
+import { renderTextImage } from './text-image.js';
+
+const DEMO_DOCUMENTS = [
+  { title: 'Invoice 4711', lines: ['Invoice 4711', 'Total 99.50 EUR', 'Due in 30 days'] },
+  { title: 'Delivery note 815', lines: ['Delivery note 815', 'Warehouse MAIN', '12 pallets of screws'] },
+  { title: 'Purchase order 42', lines: ['Purchase order 42', 'Supplier ACME Corp', 'Deliver to Berlin'] },
+  { title: 'Packing list 7', lines: ['Packing list 7', 'Boxes 3 of 5', 'Handle with care'] },
+  { title: 'Receipt 1001', lines: ['Receipt 1001', 'Paid by card', 'Thank you'] },
+];
+
+/**
+ * Uploads up to `count` generated document images (real OCR then runs on them) when there are no
+ * documents yet, so restarts never duplicate them.
+ */
+export async function seedDocuments(
+  dataSource: DataSource,
+  documents: DocumentsService,
+  count: number,
+): Promise<number> {
+  const [{ n }] = (await dataSource.query('SELECT count(*)::int AS n FROM documents')) as [{ n: number }];
+  if (n > 0 || count === 0) return 0;
+  const chosen = Array.from({ length: count }, (_, i) => DEMO_DOCUMENTS[i % DEMO_DOCUMENTS.length]!);
+  for (const [i, doc] of chosen.entries()) {
+    const suffix = i < DEMO_DOCUMENTS.length ? [] : [`Copy ${Math.floor(i / DEMO_DOCUMENTS.length) + 1}`];
+    await documents.upload({
+      bytes: await renderTextImage([...doc.lines, ...suffix]),
+      ownerId: 'demo',
+      title: doc.title,
+    });
+  }
+  return chosen.length;
+}

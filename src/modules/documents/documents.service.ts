@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto';
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import sharp from 'sharp';
+import type { DataSource, Repository } from 'typeorm';
+import { CacheService } from '../../cache/index.js';
+import { CacheTtl } from '../../config/cache-ttl.profiles.js';
+import { Document, DOCUMENT_STATUSES, type DocumentStatus } from './document.entity.js';
+import { DocumentStorage } from './document-storage.service.js';
+import { ocrKey } from './documents.cache-rules.js';
+import { OCR_QUEUE } from './documents.options.js';
+import {
+  toDocumentView,
+  type DocumentStatusView,
+  type DocumentSummary,
+  type DocumentView,
+} from './dto/document.view.js';
+import { sniffImageType } from './image-type.js';
+import type { OcrResult } from './ocr-engine.service.js';
+
+export interface OcrJob {
+  uuid: string;
+}
+
+export interface Upload {
+  bytes: Buffer;
+  ownerId: string;
+  title: string;
+}
+
+@Injectable()
+export class DocumentsService {
+  private readonly logger = new Logger('Documents');
+  private readonly documents: Repository<Document>;
+
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    @InjectQueue(OCR_QUEUE) private readonly queue: Queue<OcrJob>,
+    private readonly storage: DocumentStorage,
+    private readonly cache: CacheService,
+  ) {
+    this.documents = dataSource.getRepository(Document);
+  }
+
+  /**
+   * Stores the file by content hash and creates the document. An image whose OCR result is known
+   * (cached, or a finished twin in the database) completes at once; otherwise an OCR job is queued.
+   */
+  async upload({ bytes, ownerId, title }: Upload): Promise<{ uuid: string; status: DocumentStatus }> {
+    const type = sniffImageType(bytes);
+    if (!type) throw new BadRequestException('file must be a PNG or JPEG image');
+    // The signature can lie: decode the header now, so a broken file is a 400, not a failed job.
+    await sharp(bytes)
+      .metadata()
+      .catch((error: Error) => {
+        throw new BadRequestException(`file is not a readable ${type.mime} image: ${error.message}`);
+      });
+    const contentHash = createHash('sha256').update(bytes).digest('hex');
+    await this.storage.save(contentHash, type.ext, bytes);
+    const known = await this.knownResult(contentHash);
+    const document = await this.documents.save(
+      this.documents.create({
+        ownerId,
+        title,
+        contentHash,
+        mime: type.mime,
+        size: bytes.length,
+        ...(known ? completed(known) : { status: 'queued' as const }),
+      }),
+    );
+    if (!known) await this.enqueue(document);
+    return { uuid: document.uuid, status: document.status };
+  }
+
+  async metadata(uuid: string): Promise<DocumentView> {
+    return toDocumentView(await this.find(uuid));
+  }
+
+  async ocr(uuid: string): Promise<OcrResult> {
+    const d = await this.find(uuid);
+    if (d.status !== 'completed') {
+      throw new ConflictException(`Document ${uuid} is ${d.status}: its OCR result is not available yet`);
+    }
+    return {
+      text: d.ocrText ?? '',
+      confidence: d.confidence ?? 0,
+      language: d.language ?? '',
+      pageCount: d.pageCount ?? 0,
+    };
+  }
+
+  async status(uuid: string): Promise<DocumentStatusView> {
+    const d = await this.find(uuid);
+    return d.error ? { status: d.status, error: d.error } : { status: d.status };
+  }
+
+  async summary(userId: string): Promise<DocumentSummary> {
+    const rows = (await this.documents.query(
+      'SELECT status, count(*)::int AS count FROM documents WHERE owner_id = $1 GROUP BY status',
+      [userId],
+    )) as { status: DocumentStatus; count: number }[];
+    const byStatus = Object.fromEntries(DOCUMENT_STATUSES.map((s) => [s, 0])) as Record<DocumentStatus, number>;
+    for (const row of rows) byStatus[row.status] = row.count;
+    return { userId, total: rows.reduce((sum, row) => sum + row.count, 0), byStatus };
+  }
+
+  private async find(uuid: string): Promise<Document> {
+    const d = await this.documents.findOneBy({ uuid: uuid.toLowerCase() });
+    if (!d) throw new NotFoundException(`Document ${uuid} not found`);
+    return d;
+  }
+
+  /** The cache first (7 days); then a completed document with the same bytes, which refills it. */
+  private async knownResult(contentHash: string): Promise<OcrResult | undefined> {
+    const cached = await this.cache.get<OcrResult>(ocrKey(contentHash));
+    if (cached) return cached;
+    const twin = await this.documents.findOneBy({ contentHash, status: 'completed' });
+    if (!twin) return undefined;
+    const result = {
+      text: twin.ocrText ?? '',
+      confidence: twin.confidence ?? 0,
+      language: twin.language ?? '',
+      pageCount: twin.pageCount ?? 1,
+    };
+    await this.cache.set(ocrKey(contentHash), result, CacheTtl.ocrResult);
+    return result;
+  }
+
+  private async enqueue(document: Document): Promise<void> {
+    try {
+      await this.queue.add(
+        'recognize',
+        { uuid: document.uuid },
+        {
+          jobId: document.uuid,
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 1000 },
+          removeOnComplete: 1000,
+          removeOnFail: 5000,
+        },
+      );
+    } catch (error) {
+      const message = `OCR queue unavailable: ${(error as Error).message}`;
+      this.logger.warn(message);
+      await this.documents.save({ ...document, status: 'failed', error: message });
+      throw new ServiceUnavailableException('The OCR queue is unavailable; try again later');
+    }
+  }
+}
+
+export function completed(result: OcrResult): Partial<Document> {
+  return {
+    status: 'completed',
+    ocrText: result.text,
+    confidence: result.confidence,
+    language: result.language,
+    pageCount: result.pageCount,
+    error: null,
+  };
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { CacheModule } from '../../cache/index.js';
+import { stockMoveInvalidationRule } from './inventory.cache-rules.js';
+import { InventoryController } from './inventory.controller.js';
+import { InventoryService } from './inventory.service.js';
+
+@Module({
+  imports: [CacheModule.forFeature({ rules: [stockMoveInvalidationRule] })],
+  controllers: [InventoryController],
+  providers: [InventoryService],
+})
+export class InventoryModule {}
