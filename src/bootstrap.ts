@@ -54,6 +54,8 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     for (const stop of stops.reverse()) await stop();
   };
   try {
+    // Lifecycle hooks first: the cache connects to Redis in onModuleInit, and the seed uses it.
+    await app.init();
     const dataSource = app.get<DataSource>(getDataSourceToken());
     if (await seedDemoData(dataSource, config.SEED_PRODUCTS))
       logger.log(`Seeded ${config.SEED_PRODUCTS} demo products`);
