@@ -1,6 +1,7 @@
 import type { CacheSetOptions } from './core/cache-entry.js';
 import type { CacheStack, Loader } from './core/cache-stack.js';
 import type { NamespacePath } from './core/namespace-path.js';
+import type { InvalidationSource } from './events/cache-events.interface.js';
 
 /**
  * The public cache API, bound to one namespace. `CacheService` is the root view; `namespace()`
@@ -69,9 +70,9 @@ export class CacheView {
     return this.stack.has(this.path, key);
   }
 
-  /** Invalidates every entry carrying any of `tags`, in every namespace. */
-  invalidateTags(tags: readonly string[]): Promise<void> {
-    return this.stack.writes.invalidateTags(tags);
+  /** Invalidates every entry carrying any of `tags`, in every namespace. `source` labels metrics. */
+  invalidateTags(tags: readonly string[], source?: InvalidationSource): Promise<void> {
+    return this.stack.writes.invalidateTags(tags, source);
   }
 
   /**
@@ -79,12 +80,12 @@ export class CacheView {
    * KEYS) on every Redis master. O(keys in Redis): for admin use, not the request path. Returns
    * how many entries Redis held.
    */
-  invalidatePattern(glob: string): Promise<number> {
-    return this.stack.writes.invalidatePattern(this.path, glob);
+  invalidatePattern(glob: string, source?: InvalidationSource): Promise<number> {
+    return this.stack.writes.invalidatePattern(this.path, glob, source);
   }
 
   /** Invalidates this namespace and those nested in it (O(1): one version bump). */
-  clear(): Promise<void> {
-    return this.stack.writes.clear(this.path);
+  clear(source?: InvalidationSource): Promise<void> {
+    return this.stack.writes.clear(this.path, source);
   }
 }

@@ -9,8 +9,18 @@ import { HttpCacheStats } from './http/http-cache.stats.js';
 
 /** Counters since boot, plus the current size of L1. */
 export interface CacheStatsSnapshot {
-  l1: { hits: number; entries: number; bytes: number } | null;
-  l2: { hits: number } | null;
+  /** L1: sizes now and limits (entries, bytes); evictions by the limits; values too big for it. */
+  l1: {
+    hits: number;
+    entries: number;
+    bytes: number;
+    maxEntries: number;
+    maxBytes: number;
+    evictions: number;
+    oversized: number;
+  } | null;
+  /** `failing`: Redis operations fail right now (from the first error to the next success). */
+  l2: { hits: number; failing: boolean } | null;
   staleHits: number;
   misses: number;
   sets: number;
@@ -50,8 +60,18 @@ export class CacheService extends CacheView {
   stats(): CacheStatsSnapshot {
     const { l1, l2, stats } = this.stack;
     return {
-      l1: l1 ? { hits: stats.l1Hits, entries: l1.entries, bytes: l1.bytes } : null,
-      l2: l2 ? { hits: stats.l2Hits } : null,
+      l1: l1
+        ? {
+            hits: stats.l1Hits,
+            entries: l1.entries,
+            bytes: l1.bytes,
+            maxEntries: l1.options.maxEntries,
+            maxBytes: l1.options.maxBytes,
+            evictions: l1.evictions,
+            oversized: l1.oversized,
+          }
+        : null,
+      l2: l2 ? { hits: stats.l2Hits, failing: this.stack.l2Failing } : null,
       staleHits: stats.staleHits,
       misses: stats.misses,
       sets: stats.sets,

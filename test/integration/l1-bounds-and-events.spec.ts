@@ -44,8 +44,8 @@ describe('L1 bounds and engine events', () => {
       { name: 'set', event: { layer: 'l1', group: 'product', bytes: expect.any(Number) } },
       { name: 'hit', event: { layer: 'l1', group: 'product', stale: false } },
       { name: 'delete', event: { group: 'product' } },
-      { name: 'invalidate', event: { tags: ['products'] } },
-      { name: 'clear', event: { namespace: 'default' } },
+      { name: 'invalidate', event: { tags: ['products'], source: 'api' } },
+      { name: 'clear', event: { namespace: 'default', source: 'api' } },
     ]);
   });
 });

@@ -4,6 +4,8 @@ export interface BusMessage {
   keys?: readonly string[];
   /** Dependencies that were bumped: `t:<tag>`, `n:<namespace>`. */
   deps?: readonly string[];
+  /** Sender's clock (epoch ms) when the message was built: received messages carry it for lag metrics. */
+  sentAt?: number;
 }
 
 interface WireMessage {
@@ -11,10 +13,12 @@ interface WireMessage {
   i: string;
   k?: string[];
   d?: string[];
+  /** Epoch ms at the sender. */
+  t?: number;
 }
 
 export function encodeBusMessage(sender: string, message: BusMessage): string {
-  const wire: WireMessage = { i: sender };
+  const wire: WireMessage = { i: sender, t: Date.now() };
   if (message.keys?.length) wire.k = [...message.keys];
   if (message.deps?.length) wire.d = [...message.deps];
   return JSON.stringify(wire);
@@ -33,5 +37,6 @@ export function decodeBusMessage(raw: string): { sender: string; message: BusMes
   }
   if (typeof wire !== 'object' || wire === null || typeof wire.i !== 'string') return undefined;
   if (!isStrings(wire.k) || !isStrings(wire.d)) return undefined;
-  return { sender: wire.i, message: { keys: wire.k, deps: wire.d } };
+  const sentAt = typeof wire.t === 'number' && Number.isFinite(wire.t) ? wire.t : undefined;
+  return { sender: wire.i, message: { keys: wire.k, deps: wire.d, sentAt } };
 }

@@ -72,8 +72,16 @@ export class CacheStack {
     this.local = new LocalTier(l1);
     this.telemetry = new Telemetry(this.stats, this.events, config.keyGroup);
     this.busLink = new BusLink(this.local, this.telemetry);
+    const telemetry = this.telemetry;
+    const timer = {
+      get enabled() {
+        return telemetry.timing;
+      },
+      record: (operation: string, seconds: number) => telemetry.operation('l2', operation, seconds),
+    };
     this.l2 =
-      l2 && new RemoteTier(l2, this.reporter, (message) => this.busLink.notify(message), `n:${config.rootNamespace}`);
+      l2 &&
+      new RemoteTier(l2, this.reporter, (message) => this.busLink.notify(message), `n:${config.rootNamespace}`, timer);
     this.writes = new CacheWrites(config, this.codec, this.local, this.l2, this.busLink, this.telemetry);
     if (this.l2 && config.lock) {
       const readFresh = async (full: string) => {
@@ -99,6 +107,11 @@ export class CacheStack {
 
   get errors(): number {
     return this.reporter.errors;
+  }
+
+  /** True while Redis operations fail (from the first error to the next success). */
+  get l2Failing(): boolean {
+    return this.reporter.isFailing('l2');
   }
 
   /** Replays invalidations that failed while Redis was down; called when the client reconnects. */
@@ -230,7 +243,9 @@ export class CacheStack {
   private async loadAndStore(fill: Fill, loader: Loader<unknown>): Promise<FillResult> {
     const started = this.local.mark();
     const token = await this.l2?.beginFill(fill.full, fill.deps, fill.ttl + fill.grace);
+    const loadStart = this.telemetry.timing ? performance.now() : undefined;
     const value = await loader();
+    if (loadStart !== undefined) this.telemetry.operation('loader', 'load', (performance.now() - loadStart) / 1000);
     const payload = this.codec.encode(fill.full, value);
     const entry = this.codec.local(fill.full, payload, fill.deps, Date.now(), fill.ttl, fill.grace);
     if (this.pendingTags.blocks(fill.deps)) {

@@ -1,4 +1,5 @@
 import type { CacheSetOptions } from './cache-entry.js';
+import type { InvalidationSource } from '../events/cache-events.interface.js';
 import type { BusLink } from './bus-link.js';
 import type { EntryCodec } from './entry-codec.js';
 import { fillOf, toWrite, type FillDefaults } from './fill.js';
@@ -58,17 +59,29 @@ export class CacheWrites {
   }
 
   /** Invalidates every entry carrying any of `tags`, on every tier; O(1) per tag. */
-  async invalidateTags(tags: readonly string[]): Promise<void> {
+  async invalidateTags(tags: readonly string[], source: InvalidationSource = 'api'): Promise<void> {
     if (tags.length === 0) return;
     await this.invalidate(tagDeps(tags));
-    this.telemetry.events.emit('invalidate', { tags });
+    this.telemetry.events.emit('invalidate', { tags, source });
   }
 
   /**
    * Removes the entries of `ns` whose keys match a glob (`*`, `?`, `[…]`), with SCAN on every
    * Redis master; returns how many Redis held. Nested namespaces are not matched.
    */
-  async invalidatePattern(ns: NamespacePath, glob: string): Promise<number> {
+  async invalidatePattern(ns: NamespacePath, glob: string, source: InvalidationSource = 'api'): Promise<number> {
+    const removed = await this.removeMatching(ns, glob);
+    this.telemetry.events.emit('pattern', { namespace: ns.name, removed, source });
+    return removed;
+  }
+
+  /** Invalidates everything in `ns` and the namespaces nested in it: one version bump. */
+  async clear(ns: NamespacePath, source: InvalidationSource = 'api'): Promise<void> {
+    await this.invalidate([`n:${ns.name}`]);
+    this.telemetry.events.emit('clear', { namespace: ns.name, source });
+  }
+
+  private async removeMatching(ns: NamespacePath, glob: string): Promise<number> {
     const pattern = ns.keyOf(glob);
     const inL1 = this.local.invalidate({ patterns: [pattern] });
     if (!this.l2) return inL1;
@@ -77,12 +90,6 @@ export class CacheWrites {
     // Redis failed: which keys matched is unknown, so the whole namespace is invalidated on recovery.
     await this.l2.bump([`n:${ns.name}`]);
     return 0;
-  }
-
-  /** Invalidates everything in `ns` and the namespaces nested in it: one version bump. */
-  async clear(ns: NamespacePath): Promise<void> {
-    await this.invalidate([`n:${ns.name}`]);
-    this.telemetry.events.emit('clear', { namespace: ns.name });
   }
 
   private async invalidate(deps: readonly string[]): Promise<void> {

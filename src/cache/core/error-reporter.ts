@@ -26,6 +26,11 @@ export class ErrorReporter {
     );
   }
 
+  /** True between a failure of `layer` and its next success. */
+  isFailing(layer: CacheLayer): boolean {
+    return this.failing.has(layer);
+  }
+
   recovered(layer: CacheLayer): void {
     if (!this.failing.delete(layer)) return;
     this.logger.log(`Cache ${layer.toUpperCase()} recovered.`);

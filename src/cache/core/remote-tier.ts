@@ -3,6 +3,12 @@ import type { FillToken, L2Cache, L2RawEntry, L2Write, Notify } from '../l2/l2-c
 import type { ErrorReporter } from './error-reporter.js';
 import { PendingInvalidations } from './pending-invalidations.js';
 
+/** Receives the duration of each L2 operation (seconds) while `enabled`. */
+export interface OperationTimer {
+  readonly enabled: boolean;
+  record(operation: string, seconds: number): void;
+}
+
 /**
  * L2 as the stack sees it: every operation fails open (resolves to undefined, the error counted and
  * logged once per burst), and writes or invalidations that failed are kept and replayed before the
@@ -18,6 +24,8 @@ export class RemoteTier {
     private readonly notify: (message: BusMessage) => Notify | undefined,
     /** The dependency every entry carries (the root namespace), bumped if the pending list overflows. */
     rootDep: string,
+    /** Where operation durations go, when anyone listens. */
+    private readonly timer?: OperationTimer,
   ) {
     this.pending = new PendingInvalidations(rootDep);
   }
@@ -90,10 +98,12 @@ export class RemoteTier {
   }
 
   private async run<R extends NonNullable<unknown>>(operation: string, op: () => Promise<R>): Promise<R | undefined> {
+    const started = this.timer?.enabled ? performance.now() : undefined;
     try {
       if (this.pending.size > 0) await this.pending.flush(this.l2, this.notify);
       const result = await op();
       this.reporter.recovered('l2');
+      if (started !== undefined) this.timer!.record(operation, (performance.now() - started) / 1000);
       return result;
     } catch (error) {
       this.reporter.report('l2', operation, error);

@@ -33,6 +33,15 @@ export class Telemetry {
     if (this.events.has('delete')) this.events.emit('delete', { group: this.keyGroup(key) });
   }
 
+  /** Only measured when someone listens (metrics): timing costs a clock read per operation. */
+  get timing(): boolean {
+    return this.events.has('operation');
+  }
+
+  operation(layer: 'l2' | 'loader', operation: string, seconds: number): void {
+    this.events.emit('operation', { layer, operation, seconds });
+  }
+
   fillRefused(key: string): void {
     this.stats.fillsRefused++;
     if (this.events.has('fill-refused')) this.events.emit('fill-refused', { group: this.keyGroup(key) });
@@ -40,6 +49,9 @@ export class Telemetry {
 
   busReceived(message: BusMessage): void {
     this.stats.busReceived++;
-    if (this.events.has('bus')) this.events.emit('bus', { deps: message.deps ?? [], keys: message.keys?.length ?? 0 });
+    if (!this.events.has('bus')) return;
+    // Across hosts this includes clock skew; on one host it is the true propagation delay.
+    const lag = message.sentAt === undefined ? undefined : Math.max(0, Date.now() - message.sentAt) / 1000;
+    this.events.emit('bus', { deps: message.deps ?? [], keys: message.keys?.length ?? 0, lag });
   }
 }

@@ -76,7 +76,7 @@ export class CacheDecoratorsExplorer implements OnModuleInit {
     const view = this.view(options.namespace);
     await Promise.all((options.keys ?? []).map((key) => view.delete(renderKey(key, args))));
     const tags = renderTags(options.tags, args);
-    if (tags.length > 0) await view.invalidateTags(tags);
+    if (tags.length > 0) await view.invalidateTags(tags, 'decorator');
   }
 
   private view(namespace: string | undefined): CacheView {

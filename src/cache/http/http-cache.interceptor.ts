@@ -232,7 +232,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
       const view = options.namespace ? this.cache.namespace(options.namespace) : this.cache;
       const keys = (options.keys ?? []).map((key) => renderKey(key, [req], source));
       const tags = renderTags(options.tags, [req], source);
-      await Promise.all([...keys.map((key) => view.delete(key)), tags.length > 0 && view.invalidateTags(tags)]);
+      await Promise.all([...keys.map((key) => view.delete(key)), tags.length > 0 && view.invalidateTags(tags, 'http')]);
       this.http.stats.evictions++;
     } catch (error) {
       this.trouble('evict', error);

@@ -95,7 +95,7 @@ export class EntityInvalidationSubscriber implements EntitySubscriberInterface, 
     const tags = this.buffer.take(event.queryRunner);
     if (tags.length === 0) return;
     try {
-      await this.stack.writes.invalidateTags(tags);
+      await this.stack.writes.invalidateTags(tags, 'subscriber');
     } catch (error) {
       // The data is committed: throwing here would reject a successful transaction.
       this.logger.error(`Invalidation after commit failed: ${(error as Error).message}`);
@@ -121,7 +121,7 @@ export class EntityInvalidationSubscriber implements EntitySubscriberInterface, 
       this.stack.pendingTags.hold(this.buffer.add(runner, tags));
       return;
     }
-    await this.stack.writes.invalidateTags(tags);
+    await this.stack.writes.invalidateTags(tags, 'subscriber');
   }
 
   private tagsOf(

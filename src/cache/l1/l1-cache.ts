@@ -30,13 +30,20 @@ const ENTRY_OVERHEAD_BYTES = 120;
 export class L1Cache {
   private readonly lru: LRUCache<string, L1Record>;
   private readonly byDep = new Map<string, Set<string>>();
+  /** Entries pushed out by the size or count limit (not by invalidation or expiry). */
+  evictions = 0;
+  /** Values larger than `maxEntryBytes`, kept out of L1. */
+  oversized = 0;
 
-  constructor(private readonly options: L1Options) {
+  constructor(readonly options: L1Options) {
     this.lru = new LRUCache<string, L1Record>({
       max: options.maxEntries,
       maxSize: options.maxBytes,
       sizeCalculation: (record) => record.size,
-      dispose: (record, key) => this.unindex(key, record.deps),
+      dispose: (record, key, reason) => {
+        if (reason === 'evict') this.evictions++;
+        this.unindex(key, record.deps);
+      },
     });
   }
 
@@ -55,6 +62,7 @@ export class L1Cache {
   set(key: string, entry: SharedEntry, byteLength: number): void {
     const size = byteLength + ENTRY_OVERHEAD_BYTES + key.length;
     if (size > this.options.maxEntryBytes) {
+      this.oversized++;
       this.lru.delete(key);
       return;
     }
