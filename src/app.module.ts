@@ -2,10 +2,11 @@ import { resolve } from 'node:path';
 import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CacheModule } from './cache/index.js';
+import { CacheAdminModule, CacheMetricsModule, CacheModule } from './cache/index.js';
 import type { AppRuntime } from './config/app-config.js';
 import { dataSourceOptions } from './database/data-source.options.js';
 import { DocumentsModule } from './modules/documents/documents.module.js';
+import { HealthModule } from './modules/health/health.module.js';
 import { InventoryModule } from './modules/inventory/inventory.module.js';
 import { ProductsModule } from './modules/products/products.module.js';
 
@@ -29,6 +30,9 @@ export class AppModule {
           connection: { url: runtime.redisUrl, maxRetriesPerRequest: null },
           prefix: `${config.CACHE_PREFIX}-bull`,
         }),
+        CacheAdminModule.forRoot({ token: runtime.adminToken, historyInterval: config.CACHE_ADMIN_HISTORY_INTERVAL }),
+        CacheMetricsModule.forRoot(),
+        HealthModule,
         ProductsModule,
         InventoryModule,
         DocumentsModule.forRoot({

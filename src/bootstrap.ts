@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
@@ -14,6 +16,8 @@ import { startEmbeddedPostgres, startEmbeddedRedis } from './embedded/index.js';
 export interface RunningApp {
   app: NestExpressApplication;
   url: string;
+  /** The admin routes' bearer token (generated for this run unless CACHE_ADMIN_TOKEN is set). */
+  adminToken: string;
   /** Closes the app, then any embedded servers it started. */
   close(): Promise<void>;
 }
@@ -45,7 +49,8 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     logger.log(`Embedded Redis started at ${redisUrl} (AOF in ${dataDir}/redis)`);
   }
 
-  const runtime: AppRuntime = { config, databaseUrl, redisUrl };
+  const adminToken = config.CACHE_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
+  const runtime: AppRuntime = { config, databaseUrl, redisUrl, adminToken };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), {
     logger: config.NODE_ENV === 'test' ? ['error', 'warn'] : undefined,
   });
@@ -54,6 +59,12 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     for (const stop of stops.reverse()) await stop();
   };
   try {
+    SwaggerModule.setup('docs', app, () =>
+      SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder().setTitle('Sample ERP + cache admin API').addBearerAuth().build(),
+      ),
+    );
     // Lifecycle hooks first: the cache connects to Redis in onModuleInit, and the seed uses it.
     await app.init();
     const dataSource = app.get<DataSource>(getDataSourceToken());
@@ -68,5 +79,9 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     throw error;
   }
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
-  return { app, url, close };
+  if (!config.CACHE_ADMIN_TOKEN && config.NODE_ENV === 'development') {
+    logger.log(`Admin token (generated for this run; set CACHE_ADMIN_TOKEN to fix one): ${adminToken}`);
+    logger.log(`Dashboard: ${url}/cache/dashboard   API docs: ${url}/docs   Metrics: ${url}/metrics`);
+  }
+  return { app, url, adminToken, close };
 }

@@ -19,6 +19,11 @@ export class CacheView {
     return this.path.name;
   }
 
+  /** The Redis key `key` is stored under, e.g. `cache:default:product:42` (admin tools, debugging). */
+  fullKey(key: string): string {
+    return this.path.keyOf(key);
+  }
+
   /** A view whose keys live in a namespace nested in this one. */
   namespace(name: string): CacheView {
     return new CacheView(this.stack, this.path.child(name));

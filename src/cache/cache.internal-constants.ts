@@ -3,3 +3,5 @@ export const CACHE_STACK = Symbol('CACHE_STACK');
 export const CACHE_REDIS = Symbol('CACHE_REDIS');
 export const CACHE_ROOT_NAMESPACE = Symbol('CACHE_ROOT_NAMESPACE');
 export const CACHE_BUS = Symbol('CACHE_BUS');
+export const CACHE_L2_INSPECTOR = Symbol('CACHE_L2_INSPECTOR');
+export const CACHE_PREFIX = Symbol('CACHE_PREFIX');

@@ -11,7 +11,15 @@ import {
 import type { CacheModuleOptions } from './cache-options.interface.js';
 import { validateCacheOptions } from './cache-options.schema.js';
 import { CACHE_MODULE_OPTIONS, ConfigurableModuleClass } from './cache.module-definition.js';
-import { CACHE_BUS, CACHE_REDIS, CACHE_ROOT_NAMESPACE, CACHE_STACK } from './cache.internal-constants.js';
+import {
+  CACHE_BUS,
+  CACHE_L2_INSPECTOR,
+  CACHE_PREFIX,
+  CACHE_REDIS,
+  CACHE_ROOT_NAMESPACE,
+  CACHE_STACK,
+} from './cache.internal-constants.js';
+import { L2Inspector } from './l2/l2-inspector.js';
 import { CacheBus } from './bus/index.js';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { cacheManagerProvider } from './cache-manager/cache-manager.provider.js';
@@ -70,6 +78,17 @@ const MiB = 1024 * 1024;
       },
     },
     {
+      provide: CACHE_PREFIX,
+      inject: [CACHE_MODULE_OPTIONS],
+      useFactory: (options: CacheModuleOptions) => options.prefix ?? 'cache',
+    },
+    {
+      provide: CACHE_L2_INSPECTOR,
+      inject: [CACHE_MODULE_OPTIONS, CACHE_REDIS],
+      useFactory: (options: CacheModuleOptions, redis: RedisConnection | null) =>
+        redis ? new L2Inspector(redis.client, options.prefix ?? 'cache') : null,
+    },
+    {
       provide: HttpCacheContext,
       inject: [CACHE_MODULE_OPTIONS],
       useFactory: (options: CacheModuleOptions) =>
@@ -83,7 +102,8 @@ const MiB = 1024 * 1024;
   imports: [DiscoveryModule],
   // CACHE_STACK is exported for the library's own feature modules (forFeature); not part of the API.
   // HttpCacheContext is what @CacheRoute's interceptor needs in the controller's module.
-  exports: [CacheService, CACHE_STACK, CACHE_MANAGER, HttpCacheContext],
+  // CACHE_L2_INSPECTOR and CACHE_PREFIX serve the admin module.
+  exports: [CacheService, CACHE_STACK, CACHE_MANAGER, HttpCacheContext, CACHE_L2_INSPECTOR, CACHE_PREFIX],
 })
 export class CacheModule extends ConfigurableModuleClass implements NestModule, OnModuleInit, OnApplicationShutdown {
   /** Replays invalidations that failed while Redis was down, as soon as it is back. */

@@ -16,6 +16,9 @@ export {
   type TagsTemplate,
 } from './decorators/index.js';
 export * from './errors/index.js';
+export { CacheAdminModule, CacheAdminGuard, type CacheAdminOptions, type Recommendation } from './admin/index.js';
+export { CacheHealthIndicator } from './health/index.js';
+export { CacheMetricsModule, METRICS, type CacheMetricsOptions } from './metrics/index.js';
 export {
   CacheRoute,
   GlobalHttpCacheInterceptor,

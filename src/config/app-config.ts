@@ -29,6 +29,10 @@ const schema = z.object({
   SEED_PRODUCTS: z.coerce.number().int().min(0).max(1_000_000).default(5000),
   SEED_DOCUMENTS: z.coerce.number().int().min(0).max(100).default(3),
   DOCUMENTS_DIR: z.string().min(1).optional(),
+  /** Bearer token of the admin routes; required (≥ 32 characters) in production, generated in development. */
+  CACHE_ADMIN_TOKEN: z.string().min(32, 'CACHE_ADMIN_TOKEN must be at least 32 characters').optional(),
+  /** How often the dashboard's history is sampled, ms. */
+  CACHE_ADMIN_HISTORY_INTERVAL: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   DOCUMENTS_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -38,9 +42,14 @@ const schema = z.object({
 
 export type AppConfig = z.infer<typeof schema>;
 
+const productionRules = schema.refine((c) => c.NODE_ENV !== 'production' || c.CACHE_ADMIN_TOKEN !== undefined, {
+  message: 'CACHE_ADMIN_TOKEN is required in production (at least 32 random characters)',
+  path: ['CACHE_ADMIN_TOKEN'],
+});
+
 /** Reads and validates the environment once at boot; a bad value stops the app with its name. */
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const result = schema.safeParse(env);
+  const result = productionRules.safeParse(env);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration (see .env.example):\n${lines.join('\n')}`);
@@ -53,4 +62,6 @@ export interface AppRuntime {
   config: AppConfig;
   databaseUrl: string;
   redisUrl: string;
+  /** CACHE_ADMIN_TOKEN, or one generated for this run outside production. */
+  adminToken: string;
 }

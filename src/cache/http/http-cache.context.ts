@@ -6,8 +6,13 @@ import { header } from './http-exchange.js';
 /** The scope part of edge entries' keys: only edge routes write it, so the edge serves nothing else. */
 export const EDGE_SCOPE = 'edge';
 
+/** What the HTTP cache did with one request. */
+export type HttpCacheResult = 'hit' | 'miss' | 'stale' | 'bypass' | 'not-modified';
+
 /** A route's options with the module defaults applied, resolved once per handler. */
 export interface ResolvedRoute {
+  /** `Controller.method`: the metrics label of the route (bounded, unlike paths). */
+  name: string;
   ttl: number;
   grace: number;
   tags: TagsTemplate | undefined;
@@ -55,13 +60,32 @@ export class HttpCacheContext {
     this.sessionCookies = (options.sessionCookies ?? ['connect.sid', 'sessionId', 'sid']).map((name) => `${name}=`);
   }
 
-  resolve(route: CacheRouteOptions): ResolvedRoute {
+  private readonly listeners = new Set<(route: string, result: HttpCacheResult) => void>();
+
+  /** Counts one outcome and tells the listeners (metrics). */
+  record(route: string, result: HttpCacheResult): void {
+    const { stats } = this;
+    if (result === 'hit') stats.hits++;
+    else if (result === 'miss') stats.misses++;
+    else if (result === 'stale') stats.stale++;
+    else if (result === 'bypass') stats.bypasses++;
+    else stats.notModified++;
+    for (const listener of this.listeners) listener(route, result);
+  }
+
+  onResult(listener: (route: string, result: HttpCacheResult) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  resolve(route: CacheRouteOptions, name: string): ResolvedRoute {
     const ttl = route.ttl ?? this.defaults.ttl;
     const grace = route.grace ?? this.defaults.grace;
     const vary = (route.vary ?? []).map((name) => name.toLowerCase());
     const seconds = (ms: number) => Math.floor(ms / 1000);
     const shared = `public, max-age=${seconds(ttl)}` + (grace > 0 ? `, stale-while-revalidate=${seconds(grace)}` : '');
     return {
+      name,
       ttl,
       grace,
       tags: route.tags,

@@ -106,12 +106,13 @@ export class HttpCacheEdge {
     set: (name: string, value: string) => void,
     send: (status: number, body?: string) => void,
   ): void {
-    this.http.stats.hits++;
+    const route = stored.route ?? 'edge';
     writeCacheHeaders(set, stored, 'HIT', stored.cacheControl, undefined);
     if (etagMatches(req.headers['if-none-match'], stored.etag)) {
-      this.http.stats.notModified++;
+      this.http.record(route, 'not-modified');
       return send(304);
     }
+    this.http.record(route, 'hit');
     set('Content-Type', stored.type);
     send(stored.status, stored.body);
   }

@@ -79,7 +79,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
       route =
         options === false || (options === undefined && !this.cacheUndecorated)
           ? null
-          : this.http.resolve(options ?? {});
+          : this.http.resolve(options ?? {}, `${context.getClass().name}.${handler.name}`);
       this.routes.set(handler, route);
     }
     return route;
@@ -108,7 +108,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
       key = null;
     }
     if (hit) return of(this.reply(req, res, route, hit, 'HIT'));
-    return defer(() => (key === null ? this.bypass(res, next) : this.load(req, res, route, key, next)));
+    return defer(() => (key === null ? this.bypass(route, res, next) : this.load(req, res, route, key, next)));
   }
 
   private async load(
@@ -123,7 +123,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
       tags = renderTags(route.tags, [req], templateSource(req));
     } catch (error) {
       this.trouble('tags', error);
-      return this.bypass(res, next);
+      return this.bypass(route, res, next);
     }
     let ran = false;
     let replied = false;
@@ -148,11 +148,12 @@ export class HttpCacheInterceptor implements NestInterceptor {
     } catch (error) {
       replied = true;
       if (error instanceof HandlerFailure) throw error.error;
-      if (error instanceof Uncacheable) return ran ? this.markBypass(res, error.value) : this.bypass(res, next);
+      if (error instanceof Uncacheable)
+        return ran ? this.markBypass(route, res, error.value) : this.bypass(route, res, next);
       this.trouble('store', error);
       if (produced) return this.reply(req, res, route, produced, 'MISS');
       if (ran) throw error;
-      return this.bypass(res, next);
+      return this.bypass(route, res, next);
     }
   }
 
@@ -170,7 +171,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
         maxBytes: this.http.maxBodyBytes,
         replied,
       });
-      return stored && route.edge ? { ...stored, cacheControl: route.cacheControl } : stored;
+      return stored && route.edge ? { ...stored, cacheControl: route.cacheControl, route: route.name } : stored;
     } catch {
       // Not JSON-serializable (a cycle, a BigInt): the framework reports it as it would uncached.
       return undefined;
@@ -185,10 +186,6 @@ export class HttpCacheInterceptor implements NestInterceptor {
     stored: StoredResponse,
     outcome: CacheOutcome,
   ): string | undefined {
-    const { stats } = this.http;
-    if (outcome === 'HIT') stats.hits++;
-    else if (outcome === 'MISS') stats.misses++;
-    else stats.stale++;
     writeCacheHeaders(
       (name, value) => setHeader(res, name, value),
       stored,
@@ -197,23 +194,24 @@ export class HttpCacheInterceptor implements NestInterceptor {
       route.varyHeader,
     );
     if (etagMatches(header(req, 'if-none-match'), stored.etag)) {
-      stats.notModified++;
+      this.http.record(route.name, 'not-modified');
       setStatus(res, 304);
       return undefined;
     }
+    this.http.record(route.name, outcome === 'HIT' ? 'hit' : outcome === 'MISS' ? 'miss' : 'stale');
     setStatus(res, stored.status);
     setHeader(res, 'Content-Type', stored.type);
     return stored.body;
   }
 
   /** Runs the handler for this request alone; marked before it runs, so errors carry the mark too. */
-  private bypass(res: HttpResponseLike, next: CallHandler): Promise<unknown> {
-    this.markBypass(res);
+  private bypass(route: ResolvedRoute, res: HttpResponseLike, next: CallHandler): Promise<unknown> {
+    this.markBypass(route, res);
     return lastValueFrom(next.handle(), { defaultValue: undefined });
   }
 
-  private markBypass<T>(res: HttpResponseLike, value?: T): T | undefined {
-    this.http.stats.bypasses++;
+  private markBypass<T>(route: ResolvedRoute, res: HttpResponseLike, value?: T): T | undefined {
+    this.http.record(route.name, 'bypass');
     // A handler that sent the response itself (@Res()) left nothing to mark.
     if (!responseSent(res)) setHeader(res, 'X-Cache', 'BYPASS');
     return value;

@@ -15,6 +15,8 @@ export interface StoredResponse {
   ttl: number;
   /** Edge routes only: the Cache-Control to send, as the edge answers without knowing the route. */
   cacheControl?: string;
+  /** Edge routes only: the route's metrics label. */
+  route?: string;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';

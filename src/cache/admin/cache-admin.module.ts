@@ -1,0 +1,29 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { CacheConfigError } from '../errors/cache-config.error.js';
+import { CacheAdminController } from './cache-admin.controller.js';
+import { CacheAdminGuard } from './cache-admin.guard.js';
+import { CACHE_ADMIN_OPTIONS, type CacheAdminOptions } from './cache-admin.options.js';
+import { CacheAdminService } from './cache-admin.service.js';
+
+/**
+ * `/cache/stats`, `/cache/invalidate`, `/cache/clear`, `/cache/keys`, `/cache/recommendations`,
+ * `/cache/dashboard`, behind CacheAdminGuard. Needs `CacheModule.forRoot({ isGlobal: true, ... })`.
+ */
+@Module({})
+export class CacheAdminModule {
+  static forRoot(options: CacheAdminOptions): DynamicModule {
+    if (typeof options.token !== 'string' || options.token.length < 16) {
+      throw new CacheConfigError(
+        'CacheAdminModule needs a token of at least 16 characters (32+ random ones in production)',
+      );
+    }
+    return {
+      module: CacheAdminModule,
+      imports: [ScheduleModule.forRoot()],
+      controllers: [CacheAdminController],
+      providers: [{ provide: CACHE_ADMIN_OPTIONS, useValue: options }, CacheAdminGuard, CacheAdminService],
+      exports: [CacheAdminService],
+    };
+  }
+}

@@ -1,0 +1,1 @@
+export { CacheHealthIndicator } from './cache.health.js';
