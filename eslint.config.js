@@ -25,6 +25,7 @@ export default tseslint.config(
       'src/**/*.subscriber.ts',
       'src/**/*.explorer.ts',
       'src/**/*.processor.ts',
+      'src/**/*.warmers.ts',
     ],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CacheAdminModule, CacheMetricsModule, CacheModule } from './cache/index.js';
+import { CacheAdminModule, CacheMetricsModule, CacheModule, CacheWarmingModule } from './cache/index.js';
 import type { AppRuntime } from './config/app-config.js';
 import { dataSourceOptions } from './database/data-source.options.js';
 import { DocumentsModule } from './modules/documents/documents.module.js';
@@ -32,6 +32,10 @@ export class AppModule {
         }),
         CacheAdminModule.forRoot({ token: runtime.adminToken, historyInterval: config.CACHE_ADMIN_HISTORY_INTERVAL }),
         CacheMetricsModule.forRoot(),
+        CacheWarmingModule.forRoot({
+          redisUrl: runtime.redisUrl,
+          refreshAhead: { every: config.CACHE_REFRESH_AHEAD_INTERVAL },
+        }),
         HealthModule,
         ProductsModule,
         InventoryModule,

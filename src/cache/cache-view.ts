@@ -66,6 +66,14 @@ export class CacheView {
     return this.stack.getOrSet<T>(this.path, key, loader, options);
   }
 
+  /**
+   * Runs `loader` now (even if `key` is fresh) and stores its result, unless something the entry
+   * depends on was invalidated while it ran (then `stored` is false). For warming and refresh-ahead.
+   */
+  refresh<T>(key: string, loader: Loader<T>, options?: CacheSetOptions): Promise<{ value: T; stored: boolean }> {
+    return this.stack.refresh<T>(this.path, key, loader, options);
+  }
+
   /** Removes `key`; true if it held a value. */
   delete(key: string): Promise<boolean> {
     return this.stack.writes.delete(this.path, key);

@@ -103,7 +103,7 @@ const MiB = 1024 * 1024;
   // CACHE_STACK is exported for the library's own feature modules (forFeature); not part of the API.
   // HttpCacheContext is what @CacheRoute's interceptor needs in the controller's module.
   // CACHE_L2_INSPECTOR and CACHE_PREFIX serve the admin module.
-  exports: [CacheService, CACHE_STACK, CACHE_MANAGER, HttpCacheContext, CACHE_L2_INSPECTOR, CACHE_PREFIX],
+  exports: [CacheService, CACHE_STACK, CACHE_MANAGER, HttpCacheContext, CACHE_L2_INSPECTOR, CACHE_PREFIX, CACHE_REDIS],
 })
 export class CacheModule extends ConfigurableModuleClass implements NestModule, OnModuleInit, OnApplicationShutdown {
   /** Replays invalidations that failed while Redis was down, as soon as it is back. */

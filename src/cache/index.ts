@@ -20,6 +20,16 @@ export { CacheAdminModule, CacheAdminGuard, type CacheAdminOptions, type Recomme
 export { CacheHealthIndicator } from './health/index.js';
 export { CacheMetricsModule, METRICS, type CacheMetricsOptions } from './metrics/index.js';
 export {
+  CacheWarmer,
+  CacheWarmingModule,
+  CacheWarmingService,
+  type CacheWarmerOptions,
+  type CacheWarmingOptions,
+  type HotKey,
+  type WarmContext,
+  type WarmerInfo,
+} from './warming/index.js';
+export {
   CacheRoute,
   GlobalHttpCacheInterceptor,
   HttpCacheInterceptor,

@@ -33,6 +33,8 @@ const schema = z.object({
   CACHE_ADMIN_TOKEN: z.string().min(32, 'CACHE_ADMIN_TOKEN must be at least 32 characters').optional(),
   /** How often the dashboard's history is sampled, ms. */
   CACHE_ADMIN_HISTORY_INTERVAL: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+  /** How often refresh-ahead reloads hot keys about to expire, ms. */
+  CACHE_REFRESH_AHEAD_INTERVAL: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   DOCUMENTS_MAX_BYTES: z.coerce
     .number()
     .int()

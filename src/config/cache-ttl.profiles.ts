@@ -19,6 +19,8 @@ const defaults = {
   processingStatus: { ttl: MINUTE, grace: 0 },
   userDocumentSummary: { ttl: 5 * MINUTE, grace: 0 },
   reports: { ttl: DAY, grace: HOUR },
+  /** Static reference data (categories). */
+  referenceData: { ttl: DAY, grace: HOUR },
 } satisfies Record<string, TtlProfile>;
 
 export type TtlProfileName = keyof typeof defaults;

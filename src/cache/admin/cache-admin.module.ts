@@ -20,10 +20,12 @@ export class CacheAdminModule {
     }
     return {
       module: CacheAdminModule,
+      // Global: other cache features (warming) guard their admin routes with the same guard.
+      global: true,
       imports: [ScheduleModule.forRoot()],
       controllers: [CacheAdminController],
       providers: [{ provide: CACHE_ADMIN_OPTIONS, useValue: options }, CacheAdminGuard, CacheAdminService],
-      exports: [CacheAdminService],
+      exports: [CacheAdminService, CacheAdminGuard, CACHE_ADMIN_OPTIONS],
     };
   }
 }

@@ -59,6 +59,8 @@ export class CacheStack {
   private readonly lock: FillLock | undefined;
   /** Tags of uncommitted transactions in this process; see PendingTagFence. */
   readonly pendingTags = new PendingTagFence();
+  /** Told of every get/getOrSet (the warming module's access tracker samples them). */
+  onAccess: ((namespace: string, key: string) => void) | undefined;
 
   constructor(
     private readonly config: StackConfig,
@@ -121,6 +123,7 @@ export class CacheStack {
 
   /** The hit path is synchronous (no async frame); only a miss in L1 pays for one. */
   get<T>(ns: NamespacePath, key: string): Promise<T | undefined> {
+    this.onAccess?.(ns.name, key);
     try {
       const full = ns.keyOf(key);
       const now = Date.now();
@@ -167,6 +170,7 @@ export class CacheStack {
   }
 
   getOrSet<T>(ns: NamespacePath, key: string, loader: Loader<T>, options?: CacheSetOptions): Promise<T> {
+    this.onAccess?.(ns.name, key);
     try {
       const full = ns.keyOf(key);
       const now = Date.now();
@@ -226,6 +230,29 @@ export class CacheStack {
 
   async has(ns: NamespacePath, key: string): Promise<boolean> {
     return (await this.get(ns, key)) !== undefined;
+  }
+
+  /**
+   * Loads `key` now, fresh or not, and stores the result with the same compare-and-set as a fill:
+   * a value whose dependencies moved while it loaded is returned but not stored. Concurrent
+   * refreshes of one key share one load. For warmers and refresh-ahead.
+   */
+  async refresh<T>(
+    ns: NamespacePath,
+    key: string,
+    loader: Loader<T>,
+    options: CacheSetOptions = {},
+  ): Promise<{ value: T; stored: boolean }> {
+    const full = ns.keyOf(key);
+    const fill = fillOf(this.config, ns, key, full, options);
+    // Not through the fill lock: it would hand back the entry that is still fresh, the one to replace.
+    const result = await this.loads.run(
+      full,
+      () => this.loadAndStore(fill, loader),
+      this.local.mark(),
+      (mark) => this.local.unchangedSince(mark, full, fill.deps),
+    );
+    return { value: valueOf<T>(result.entry), stored: result.stored };
   }
 
   /** Loads under the cross-instance lock (when there is one) and stores the result. */

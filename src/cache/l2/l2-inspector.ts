@@ -37,6 +37,20 @@ export class L2Inspector {
     return Math.round((performance.now() - started) * 100) / 100;
   }
 
+  /** Freshness left (ms) of each full key: PTTL minus grace; undefined when nothing is stored. */
+  async freshnessLeft(fullKeys: readonly string[]): Promise<(number | undefined)[]> {
+    if (fullKeys.length === 0) return [];
+    const pipeline = this.node().pipeline();
+    for (const key of fullKeys) pipeline.pttl(key).hget(key, 'm').hexists(key, 'd');
+    const replies = ((await pipeline.exec()) ?? []).map(([error, value]) => (error ? undefined : value));
+    return fullKeys.map((_, i) => {
+      const [pttl, meta, stored] = replies.slice(i * 3, i * 3 + 3) as [number, string | null, number];
+      if (!stored || pttl <= 0) return undefined;
+      const grace = Number((meta ?? '0,0').split(',')[1] ?? 0);
+      return pttl - grace;
+    });
+  }
+
   /** Entries under our prefix, counted by SCAN up to `limit` (then `exact` is false). */
   async countEntries(limit = 100_000): Promise<{ count: number; exact: boolean }> {
     let cursor = '0';

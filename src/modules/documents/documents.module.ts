@@ -9,6 +9,7 @@ import { DOCUMENTS_OPTIONS, OCR_QUEUE, type DocumentsOptions } from './documents
 import { DocumentsService } from './documents.service.js';
 import { OcrEngine } from './ocr-engine.service.js';
 import { OcrProcessor } from './ocr.processor.js';
+import { DocumentsWarmers } from './documents.warmers.js';
 import { UserDocumentsController } from './user-documents.controller.js';
 
 @Module({})
@@ -30,6 +31,7 @@ export class DocumentsModule {
         DocumentsService,
         OcrEngine,
         OcrProcessor,
+        DocumentsWarmers,
       ],
       exports: [DocumentsService],
     };

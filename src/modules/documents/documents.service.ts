@@ -12,11 +12,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import sharp from 'sharp';
 import type { DataSource, Repository } from 'typeorm';
-import { CacheService } from '../../cache/index.js';
+import { CacheService, entityTags, type CacheSetOptions, type WarmContext } from '../../cache/index.js';
 import { CacheTtl } from '../../config/cache-ttl.profiles.js';
 import { Document, DOCUMENT_STATUSES, type DocumentStatus } from './document.entity.js';
 import { DocumentStorage } from './document-storage.service.js';
-import { ocrKey } from './documents.cache-rules.js';
+import { DOCUMENT, ocrKey, ownerTag } from './documents.cache-rules.js';
+
+const documentKey = (uuid: string) => `document:${uuid}`;
+const summaryKey = (userId: string) => `documents-summary:${userId}`;
 import { OCR_QUEUE } from './documents.options.js';
 import {
   toDocumentView,
@@ -81,8 +84,46 @@ export class DocumentsService {
     return { uuid: document.uuid, status: document.status };
   }
 
-  async metadata(uuid: string): Promise<DocumentView> {
-    return toDocumentView(await this.find(uuid));
+  /** Cached under `document:<uuid>` (metadata profile), invalidated by the row's changes. */
+  metadata(uuid: string): Promise<DocumentView> {
+    const id = uuid.toLowerCase();
+    return this.cache.getOrSet(documentKey(id), () => this.loadMetadata(id), this.metadataOptions(id));
+  }
+
+  /** Refresh-ahead reloads hot `document:<uuid>` keys the way metadata() loads them. */
+  readThrough(): [string, (key: string) => Promise<DocumentView>, (key: string) => CacheSetOptions] {
+    const id = (key: string) => key.slice('document:'.length);
+    return ['document:*', (key) => this.loadMetadata(id(key)), (key) => this.metadataOptions(id(key))];
+  }
+
+  /** Owners whose documents changed in the last day: their summaries are worth keeping warm. */
+  async activeOwners(limit = 1000): Promise<string[]> {
+    const rows = (await this.documents.query(
+      `SELECT owner_id FROM documents WHERE updated_at > now() - interval '1 day'
+       GROUP BY owner_id ORDER BY max(updated_at) DESC LIMIT $1`,
+      [limit],
+    )) as { owner_id: string }[];
+    return rows.map((r) => r.owner_id);
+  }
+
+  warmMetadata(ctx: WarmContext, uuid: string): Promise<DocumentView> {
+    return ctx.warm(documentKey(uuid), () => this.loadMetadata(uuid), this.metadataOptions(uuid));
+  }
+
+  warmSummary(ctx: WarmContext, userId: string): Promise<DocumentSummary> {
+    return ctx.warm(summaryKey(userId), () => this.loadSummary(userId), this.summaryOptions(userId));
+  }
+
+  private loadMetadata(uuid: string): Promise<DocumentView> {
+    return this.find(uuid).then(toDocumentView);
+  }
+
+  private metadataOptions(uuid: string): CacheSetOptions {
+    return { ...CacheTtl.documentMetadata, tags: entityTags.row(DOCUMENT, uuid) };
+  }
+
+  private summaryOptions(userId: string): CacheSetOptions {
+    return { ...CacheTtl.userDocumentSummary, tags: [ownerTag(userId)] };
   }
 
   async ocr(uuid: string): Promise<OcrResult> {
@@ -103,7 +144,11 @@ export class DocumentsService {
     return d.error ? { status: d.status, error: d.error } : { status: d.status };
   }
 
-  async summary(userId: string): Promise<DocumentSummary> {
+  summary(userId: string): Promise<DocumentSummary> {
+    return this.cache.getOrSet(summaryKey(userId), () => this.loadSummary(userId), this.summaryOptions(userId));
+  }
+
+  private async loadSummary(userId: string): Promise<DocumentSummary> {
     const rows = (await this.documents.query(
       'SELECT status, count(*)::int AS count FROM documents WHERE owner_id = $1 GROUP BY status',
       [userId],

@@ -3,11 +3,12 @@ import { CacheModule } from '../../cache/index.js';
 import { productInvalidationRule } from './products.cache-rules.js';
 import { ProductsController } from './products.controller.js';
 import { ProductsService } from './products.service.js';
+import { ProductsWarmers } from './products.warmers.js';
 
 @Module({
   // Product writes invalidate their cache tags at commit, whoever makes them.
   imports: [CacheModule.forFeature({ rules: [productInvalidationRule] })],
   controllers: [ProductsController],
-  providers: [ProductsService],
+  providers: [ProductsService, ProductsWarmers],
 })
 export class ProductsModule {}

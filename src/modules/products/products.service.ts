@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
-import { CacheService, entityTags } from '../../cache/index.js';
+import { CacheService, entityTags, type CacheSetOptions, type WarmContext } from '../../cache/index.js';
 import { CacheTtl } from '../../config/cache-ttl.profiles.js';
 import type { ListProductsQuery } from './dto/list-products.query.js';
 import { listKey } from './dto/list-products.query.js';
@@ -10,6 +10,9 @@ import type { CreateProductDto, UpdateProductDto } from './dto/product-write.dto
 import { Category } from './category.entity.js';
 import { Product } from './product.entity.js';
 import { listTags, PRODUCT } from './products.cache-rules.js';
+
+const CATEGORIES_KEY = 'categories';
+const CATEGORIES_OPTIONS: CacheSetOptions = { ...CacheTtl.referenceData, tags: [entityTags.collection('category')] };
 
 @Injectable()
 export class ProductsService {
@@ -35,10 +38,39 @@ export class ProductsService {
 
   /** A page of products (see listTags for what invalidates it). */
   list(query: ListProductsQuery): Promise<ProductPage> {
-    return this.cache.getOrSet(listKey(query), () => this.loadPage(query), {
-      ...CacheTtl.productCatalog,
-      tags: listTags(query.categoryId),
-    });
+    return this.cache.getOrSet(listKey(query), () => this.loadPage(query), this.listOptions(query));
+  }
+
+  /** Categories: static reference data, cached a day, invalidated by any category change. */
+  categories(): Promise<{ id: number; name: string }[]> {
+    return this.cache.getOrSet(CATEGORIES_KEY, () => this.loadCategories(), CATEGORIES_OPTIONS);
+  }
+
+  /** Warmers store exactly what a read would: same key, loader, TTL and tags. */
+  warmList(ctx: WarmContext, query: ListProductsQuery): Promise<ProductPage> {
+    return ctx.warm(listKey(query), () => this.loadPage(query), this.listOptions(query));
+  }
+
+  warmCategories(ctx: WarmContext): Promise<unknown> {
+    return ctx.warm(CATEGORIES_KEY, () => this.loadCategories(), CATEGORIES_OPTIONS);
+  }
+
+  /** How refresh-ahead reloads `product:<id>`. */
+  readThrough(): [string, (key: string) => Promise<ProductView>, (key: string) => CacheSetOptions] {
+    const id = (key: string) => Number(key.slice('product:'.length));
+    return [
+      'product:*',
+      (key) => this.load(id(key)),
+      (key) => ({ ...CacheTtl.productDetails, tags: entityTags.row(PRODUCT, id(key)) }),
+    ];
+  }
+
+  private listOptions(query: ListProductsQuery): CacheSetOptions {
+    return { ...CacheTtl.productCatalog, tags: listTags(query.categoryId) };
+  }
+
+  private loadCategories(): Promise<{ id: number; name: string }[]> {
+    return this.dataSource.getRepository(Category).find({ select: { id: true, name: true }, order: { id: 'ASC' } });
   }
 
   /** Creates a product; its collection and category tags are invalidated at commit. */

@@ -1,0 +1,68 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { AdminValidationPipe } from '../admin/admin-validation.pipe.js';
+import { CacheAdminGuard } from '../admin/cache-admin.guard.js';
+import { CacheRoute } from '../http/cache-route.decorator.js';
+import { CacheWarmingService } from './cache-warming.service.js';
+
+const warmSchema = z.strictObject({ warmers: z.array(z.string().min(1), 'must be a list of warmer names').optional() });
+const hotSchema = z.strictObject({ top: z.coerce.number().int().min(1).max(1000).default(20) });
+
+@ApiTags('cache admin')
+@ApiBearerAuth()
+@CacheRoute(false)
+@UseGuards(CacheAdminGuard)
+@Controller('cache')
+export class CacheWarmingController {
+  constructor(private readonly warming: CacheWarmingService) {}
+
+  @Post('warm')
+  @ApiOperation({ summary: 'Enqueue warmers (all, or the named ones); returns their job ids' })
+  @ApiBody({ schema: { type: 'object', properties: { warmers: { type: 'array', items: { type: 'string' } } } } })
+  async warm(@Body(new AdminValidationPipe(warmSchema)) body: z.infer<typeof warmSchema>) {
+    const unknown = this.warming.unknown(body.warmers ?? []);
+    if (unknown.length > 0) {
+      throw new BadRequestException(
+        `Unknown warmer(s): ${unknown.join(', ')}. Known: ${this.warming.known().join(', ')}`,
+      );
+    }
+    return { jobs: await this.warming.enqueue(body.warmers) };
+  }
+
+  @Get('warm')
+  @ApiOperation({ summary: 'Warm jobs waiting or running, with progress' })
+  running() {
+    return this.warming.running();
+  }
+
+  @Get('warm/:jobId')
+  @ApiOperation({ summary: 'State, progress (0–100), duration, items and error of one warm job' })
+  async job(@Param('jobId') jobId: string) {
+    const job = await this.warming.job(jobId);
+    if (!job) throw new NotFoundException(`No warm job ${jobId}`);
+    return job;
+  }
+
+  @Get('warmers')
+  @ApiOperation({ summary: 'Warmers with schedule, next run, last run and its result' })
+  warmers() {
+    return this.warming.warmers();
+  }
+
+  @Get('hot')
+  @ApiOperation({ summary: 'The most read keys (sampled, decaying scores)' })
+  hot(@Query(new AdminValidationPipe(hotSchema)) query: z.infer<typeof hotSchema>) {
+    return this.warming.hot(query.top);
+  }
+}

@@ -1,0 +1,284 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Queue, Worker, type Job, type JobSchedulerJson } from 'bullmq';
+import { CacheService } from '../cache.service.js';
+import type { Redis } from 'ioredis';
+import { CACHE_L2_INSPECTOR, CACHE_PREFIX, CACHE_REDIS, CACHE_STACK } from '../cache.internal-constants.js';
+import { CacheConfigError } from '../errors/cache-config.error.js';
+import type { RedisConnection } from '../l2/redis-connection.js';
+import type { CacheSetOptions } from '../core/cache-entry.js';
+import type { CacheStack } from '../core/cache-stack.js';
+import type { L2Inspector } from '../l2/l2-inspector.js';
+import { AccessTracker, type HotKey } from './access-tracker.js';
+import { ReadThroughRegistry } from './read-through.registry.js';
+import { RunContext } from './warm-context.js';
+import { WarmerRegistry, type RegisteredWarmer } from './warmer-registry.explorer.js';
+import { CACHE_WARMING_OPTIONS } from './warming.constants.js';
+import type { CacheWarmingOptions, WarmContext, WarmJobData, WarmJobResult } from './warming.interface.js';
+import { WarmingEvents } from './warming.events.js';
+
+const SCHEDULER_PREFIX = 'warm:';
+export const REFRESH_AHEAD = 'refresh-ahead';
+
+export interface WarmerInfo {
+  name: string;
+  schedule: string | number | null;
+  priority: number | null;
+  onStartup: boolean;
+  /** Epoch ms of the next scheduled run, when scheduled. */
+  nextRun: number | null;
+  last: { at: number; status: 'completed' | 'failed'; items?: number; durationMs?: number; error?: string } | null;
+}
+
+/**
+ * Warming on BullMQ: one `cache-warm` queue, job schedulers for scheduled warmers (one job per tick
+ * whatever the number of instances), a worker per instance, startup runs once per deployment, and
+ * the predictive refresh-ahead warmer over the access tracker's hot keys.
+ */
+@Injectable()
+export class CacheWarmingService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('CacheWarming');
+  readonly queue: Queue<WarmJobData, WarmJobResult>;
+  private worker: Worker<WarmJobData, WarmJobResult> | undefined;
+  private tracker: AccessTracker | undefined;
+  private readonly readThrough = new ReadThroughRegistry();
+  private readonly lastKey: string;
+  readonly events = new WarmingEvents();
+  /** The cache module's client: last results, startup claims, the access tracker. */
+  private readonly redis: Redis;
+
+  constructor(
+    @Inject(CACHE_WARMING_OPTIONS) private readonly options: CacheWarmingOptions,
+    @Inject(CACHE_PREFIX) private readonly prefix: string,
+    @Inject(CacheService) private readonly cache: CacheService,
+    @Inject(CACHE_STACK) private readonly stack: CacheStack,
+    @Inject(CACHE_L2_INSPECTOR) private readonly inspector: L2Inspector | null,
+    @Inject(WarmerRegistry) private readonly registry: WarmerRegistry,
+    @Inject(CACHE_REDIS) cacheRedis: RedisConnection | null,
+  ) {
+    if (!cacheRedis)
+      throw new CacheConfigError('CacheWarmingModule needs the cache module to have Redis (redis: { url })');
+    this.redis = cacheRedis.client;
+    const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
+    this.queue = new Queue(options.queueName ?? 'cache-warm', {
+      connection,
+      prefix: options.queuePrefix ?? `${prefix}-bull`,
+    });
+    this.lastKey = `${options.queuePrefix ?? `${prefix}-bull`}:${this.queue.name}:warmers-last`;
+  }
+
+  /**
+   * Registers how keys matching `pattern` (a glob, in the root namespace or `namespace`) are
+   * loaded, so refresh-ahead can reload them before they expire.
+   */
+  register(
+    pattern: string,
+    loader: (key: string) => unknown,
+    options?: CacheSetOptions | ((key: string) => CacheSetOptions),
+    namespace?: string,
+  ): void {
+    this.readThrough.register(pattern, loader, options, namespace ?? '');
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.registry.discover();
+    const refresh = this.options.refreshAhead === false ? undefined : (this.options.refreshAhead ?? {});
+    if (refresh) {
+      this.tracker = new AccessTracker(this.redis, `${this.prefix}:~hot`, {
+        sample: refresh.sample ?? 10,
+        halfLife: refresh.halfLife ?? 600_000,
+      });
+      const tracker = this.tracker;
+      this.stack.onAccess = (namespace, key) => tracker.record(namespace, key);
+      this.registry.add({ name: REFRESH_AHEAD, schedule: refresh.every ?? 10_000, attempts: 1 }, (ctx) =>
+        this.refreshAhead(ctx, refresh.top ?? 100, refresh.threshold ?? 30_000),
+      );
+    }
+    await this.syncSchedulers();
+    this.worker = new Worker<WarmJobData, WarmJobResult>(this.queue.name, (job) => this.process(job), {
+      connection: { url: this.options.redisUrl, maxRetriesPerRequest: null },
+      prefix: this.queue.opts.prefix,
+      concurrency: this.options.workerConcurrency ?? 1,
+    });
+    this.worker.on('failed', (job, error) => void this.failed(job, error));
+    this.worker.on('error', (error) => this.logger.warn(`Warm worker: ${error.message}`));
+    await this.enqueueStartupWarmers();
+    this.logger.log(
+      `${this.registry.all().length} cache warmer(s): ${this.registry
+        .all()
+        .map((w) => w.options.name)
+        .join(', ')}`,
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.stack.onAccess) this.stack.onAccess = undefined;
+    await this.tracker?.flush();
+    this.tracker?.close();
+    await this.worker?.close();
+    await this.queue.close();
+  }
+
+  /** Enqueues the named warmers (all when none named) now; returns their job ids. */
+  async enqueue(names?: readonly string[]): Promise<{ warmer: string; jobId: string }[]> {
+    const warmers = names?.length ? names.map((n) => this.registry.get(n)!) : this.registry.all();
+    const jobs = await Promise.all(
+      warmers.map((w) => this.queue.add('warm', { warmer: w.options.name, reason: 'manual' }, jobOptions(w))),
+    );
+    return jobs.map((job, i) => ({ warmer: warmers[i]!.options.name, jobId: job.id! }));
+  }
+
+  /** Names not registered among `names`. */
+  unknown(names: readonly string[]): string[] {
+    return names.filter((n) => !this.registry.get(n));
+  }
+
+  known(): string[] {
+    return this.registry.all().map((w) => w.options.name);
+  }
+
+  async job(id: string): Promise<Record<string, unknown> | undefined> {
+    const job = await this.queue.getJob(id);
+    if (!job) return undefined;
+    const progress =
+      typeof job.progress === 'object' ? (job.progress as { done: number; total: number; percent: number }) : null;
+    return {
+      id: job.id,
+      warmer: job.data.warmer,
+      reason: job.data.reason,
+      state: await job.getState(),
+      progress: progress?.percent ?? (typeof job.progress === 'number' ? job.progress : 0),
+      done: progress?.done ?? null,
+      total: progress?.total ?? null,
+      attempts: job.attemptsMade,
+      items: job.returnvalue?.items ?? null,
+      durationMs: job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : null,
+      error: job.failedReason || null,
+    };
+  }
+
+  async warmers(): Promise<WarmerInfo[]> {
+    const [schedulers, last] = await Promise.all([
+      this.queue.getJobSchedulers(0, -1),
+      this.redis.hgetall(this.lastKey),
+    ]);
+    const next = new Map(schedulers.map((s: JobSchedulerJson) => [s.key, typeof s.next === 'number' ? s.next : null]));
+    return this.registry.all().map(({ options }) => ({
+      name: options.name,
+      schedule: options.schedule ?? null,
+      priority: options.priority ?? null,
+      onStartup: options.onStartup ?? false,
+      nextRun: next.get(`${SCHEDULER_PREFIX}${options.name}`) ?? null,
+      last: last[options.name] ? (JSON.parse(last[options.name]!) as WarmerInfo['last']) : null,
+    }));
+  }
+
+  /** Warm jobs currently waiting or running, for the dashboard. */
+  async running(): Promise<Record<string, unknown>[]> {
+    const jobs = await this.queue.getJobs(['active', 'waiting', 'prioritized', 'delayed'], 0, 20);
+    return Promise.all(jobs.map((j) => this.job(j.id!))) as Promise<Record<string, unknown>[]>;
+  }
+
+  async hot(n = 20): Promise<HotKey[]> {
+    await this.tracker?.flush();
+    return this.tracker ? this.tracker.top(n) : [];
+  }
+
+  /** One scheduler per scheduled warmer; schedulers of warmers no longer in the code are removed. */
+  private async syncSchedulers(): Promise<void> {
+    const wanted = new Set<string>();
+    for (const warmer of this.registry.all()) {
+      const { schedule, name } = warmer.options;
+      if (schedule === undefined) continue;
+      const id = `${SCHEDULER_PREFIX}${name}`;
+      wanted.add(id);
+      await this.queue.upsertJobScheduler(
+        id,
+        typeof schedule === 'number' ? { every: schedule } : { pattern: schedule },
+        { name: 'warm', data: { warmer: name, reason: 'schedule' }, opts: jobOptions(warmer) },
+      );
+    }
+    for (const scheduler of await this.queue.getJobSchedulers(0, -1)) {
+      if (scheduler.key.startsWith(SCHEDULER_PREFIX) && !wanted.has(scheduler.key)) {
+        await this.queue.removeJobScheduler(scheduler.key);
+        this.logger.log(
+          `Removed the schedule of warmer "${scheduler.key.slice(SCHEDULER_PREFIX.length)}" (gone from the code)`,
+        );
+      }
+    }
+  }
+
+  /** `onStartup` warmers, once per deployment: the first instance to claim the id enqueues them. */
+  private async enqueueStartupWarmers(): Promise<void> {
+    const deployment = this.options.deploymentId ?? process.env.DEPLOYMENT_ID ?? 'default';
+    const client = this.redis;
+    for (const warmer of this.registry.all().filter((w) => w.options.onStartup)) {
+      const claim = `${this.lastKey}:startup:${deployment}:${warmer.options.name}`;
+      if ((await client.set(claim, '1', 'EX', 7 * 24 * 3600, 'NX')) !== 'OK') continue;
+      await this.queue.add('warm', { warmer: warmer.options.name, reason: 'startup' }, jobOptions(warmer));
+    }
+  }
+
+  private async process(job: Job<WarmJobData, WarmJobResult>): Promise<WarmJobResult> {
+    const warmer = this.registry.get(job.data.warmer);
+    if (!warmer) throw new Error(`No warmer named "${job.data.warmer}" on this instance`);
+    const started = Date.now();
+    const ctx = new RunContext(warmer.options.name, this.cache, warmer.options.concurrency ?? 4, (done, total) =>
+      job.updateProgress({ done, total, percent: total > 0 ? Math.round((done / total) * 100) : 100 }),
+    );
+    await warmer.run(ctx);
+    const result = { items: ctx.items, durationMs: Date.now() - started };
+    await this.remember(warmer.options.name, { at: Date.now(), status: 'completed', ...result });
+    this.events.emit({ warmer: warmer.options.name, status: 'completed', ...result });
+    return result;
+  }
+
+  private async failed(job: Job<WarmJobData, WarmJobResult> | undefined, error: Error): Promise<void> {
+    if (!job) return;
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+    this.logger.warn(
+      `Warmer "${job.data.warmer}" failed (attempt ${job.attemptsMade}${final ? ', giving up' : ''}): ${error.message}`,
+    );
+    if (!final) return;
+    await this.remember(job.data.warmer, { at: Date.now(), status: 'failed', error: error.message }).catch(
+      () => undefined,
+    );
+    this.events.emit({ warmer: job.data.warmer, status: 'failed', items: 0, durationMs: 0 });
+  }
+
+  private async remember(name: string, last: NonNullable<WarmerInfo['last']>): Promise<void> {
+    await this.redis.hset(this.lastKey, name, JSON.stringify(last));
+  }
+
+  /** Reloads the hottest registered keys whose freshness runs out within `threshold` ms. */
+  private async refreshAhead(ctx: WarmContext, top: number, threshold: number): Promise<void> {
+    if (!this.tracker || !this.inspector || this.readThrough.size === 0) return;
+    await this.tracker.flush();
+    const root = this.cache.namespaceName;
+    const candidates = (await this.tracker.top(top))
+      .map((hot) => {
+        const relative = hot.namespace === root ? '' : hot.namespace.slice(root.length + 1);
+        return { hot, relative, entry: this.readThrough.find(relative, hot.key) };
+      })
+      .filter((c) => c.entry !== undefined);
+    const left = await this.inspector.freshnessLeft(
+      candidates.map((c) => (c.relative ? this.cache.namespace(c.relative) : this.cache).fullKey(c.hot.key)),
+    );
+    const due = candidates.filter((_, i) => left[i] === undefined || left[i]! < threshold);
+    // One key that no longer loads (deleted row) must not stop the others.
+    await ctx.each(due, ({ hot, relative, entry }) =>
+      ctx
+        .warm(hot.key, () => entry!.loader(hot.key), { ...entry!.options(hot.key), namespace: relative || undefined })
+        .catch(() => undefined),
+    );
+  }
+}
+
+function jobOptions(warmer: RegisteredWarmer) {
+  return {
+    priority: warmer.options.priority,
+    attempts: warmer.options.attempts ?? 3,
+    backoff: { type: 'exponential' as const, delay: 1000 },
+    removeOnComplete: { count: 200 },
+    removeOnFail: { count: 500 },
+  };
+}

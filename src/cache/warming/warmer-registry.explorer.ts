@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { CacheConfigError } from '../errors/cache-config.error.js';
+import { CACHE_WARMER_METADATA } from './cache-warmer.decorator.js';
+import type { CacheWarmerOptions, WarmContext } from './warming.interface.js';
+
+export interface RegisteredWarmer {
+  options: CacheWarmerOptions;
+  run: (ctx: WarmContext) => Promise<unknown>;
+}
+
+/** Finds `@CacheWarmer` methods on singleton providers (inherited ones too). */
+@Injectable()
+export class WarmerRegistry {
+  private readonly warmers = new Map<string, RegisteredWarmer>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+  ) {}
+
+  discover(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+      for (const name of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+        const method = instance[name];
+        if (typeof method !== 'function') continue;
+        const options = this.reflector.get<CacheWarmerOptions | undefined>(CACHE_WARMER_METADATA, method);
+        if (options) this.add(options, (ctx) => (method as (c: WarmContext) => Promise<unknown>).call(instance, ctx));
+      }
+    }
+  }
+
+  add(options: CacheWarmerOptions, run: RegisteredWarmer['run']): void {
+    if (this.warmers.has(options.name)) {
+      throw new CacheConfigError(`Two cache warmers are named "${options.name}"; warmer names must be unique`);
+    }
+    this.warmers.set(options.name, { options, run });
+  }
+
+  get(name: string): RegisteredWarmer | undefined {
+    return this.warmers.get(name);
+  }
+
+  all(): RegisteredWarmer[] {
+    return [...this.warmers.values()];
+  }
+}

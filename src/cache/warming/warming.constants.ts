@@ -1,0 +1,1 @@
+export const CACHE_WARMING_OPTIONS = Symbol('CACHE_WARMING_OPTIONS');
