@@ -67,6 +67,9 @@ describe('cache dashboard in headless Chromium', () => {
     }
     await expect.poll(() => page.textContent('#groups')).toContain('products');
     expect(await page.textContent('#kpis')).toMatch(/Redis\s*up/);
+    // The sample app has warmers: their card shows (here with nothing running, or the startup runs).
+    await expect.poll(() => page.isVisible('#warm-card')).toBe(true);
+    expect(await page.textContent('#warm-jobs')).toMatch(/warmer/);
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: 'test-artifacts/dashboard.png', fullPage: true });
     await page.close();

@@ -33,6 +33,7 @@ export const DASHBOARD_HTML = `<!doctype html>
     <div class="card"><h2>L1 size and limit (MiB)</h2><div id="chart-l1" class="chart"></div></div>
     <div class="card"><h2>Top key groups</h2><table id="groups"></table></div>
     <div class="card"><h2>Recent invalidations</h2><table id="invalidations"></table></div>
+    <div class="card" id="warm-card" hidden><h2>Warm jobs</h2><table id="warm-jobs"></table></div>
   </div>
 </div>
 <script src="./dashboard/uplot.js"></script>
@@ -80,11 +81,23 @@ export const DASHBOARD_HTML = `<!doctype html>
       .map((i) => '<tr><td>' + esc(i.at.slice(11, 19)) + '</td><td>' + esc(i.kind) + '</td><td>' + esc(i.source) + '</td><td>' + esc(i.what) + '</td></tr>').join('');
   }
 
+  /** Warm jobs, when the warming module is there (404 otherwise: the card stays hidden). */
+  async function refreshWarm() {
+    const res = await fetch('./warm', { headers: { Authorization: 'Bearer ' + sessionStorage.getItem(KEY) } });
+    if (!res.ok) return;
+    const jobs = await res.json();
+    $('warm-card').hidden = false;
+    $('warm-jobs').innerHTML = '<tr><th>warmer</th><th>state</th><th>progress</th></tr>' + (jobs.length ? jobs
+      .map((j) => '<tr><td>' + esc(j.warmer) + '</td><td>' + esc(j.state) + '</td><td><progress max="100" value="' + Number(j.progress) + '"></progress> ' + Number(j.progress) + '%</td></tr>').join('')
+      : '<tr><td colspan="3">none running</td></tr>');
+  }
+
   function showLogin(message) { $('main').hidden = true; $('login').hidden = false; $('login-error').textContent = message || ''; }
   async function start() {
     $('login').hidden = true; $('main').hidden = false;
     try { await refresh(); } catch (e) { return; }
-    setInterval(() => refresh().catch(() => {}), 2000);
+    refreshWarm().catch(() => {});
+    setInterval(() => { refresh().catch(() => {}); refreshWarm().catch(() => {}); }, 2000);
   }
   $('login').addEventListener('submit', (e) => { e.preventDefault(); sessionStorage.setItem(KEY, $('token').value); start(); });
   if (sessionStorage.getItem(KEY)) start(); else showLogin();
