@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CacheService } from '../../../src/cache/index.js';
 import { sleep, uniquePrefix } from '../../helpers/cache-instance.js';
 import { bootWarmingApp, Counters, TOKEN, Warmers } from './warming.app.js';
@@ -21,9 +22,16 @@ describe('cache warming on BullMQ (two instances)', () => {
     throw new Error(`job ${jobId} did not settle`);
   };
 
+  let staleSchedulerRemoved: boolean;
+
   beforeAll(async () => {
     const prefix = uniquePrefix('warm');
+    // A schedule left in Redis by a warmer that is no longer in the code.
+    const queue = new Queue('cache-warm', { connection: { url: inject('redisUrl') }, prefix: `${prefix}-bull` });
+    await queue.upsertJobScheduler('warm:gone', { every: 60_000 }, { name: 'warm', data: { warmer: 'gone' } });
     a = await bootWarmingApp(prefix, counters, 'deploy-1');
+    staleSchedulerRemoved = !(await queue.getJobSchedulers(0, -1)).some((s) => s.key === 'warm:gone');
+    await queue.close();
     b = await bootWarmingApp(prefix, counters, 'deploy-1');
     started = Date.now();
   });
@@ -40,6 +48,7 @@ describe('cache warming on BullMQ (two instances)', () => {
     expect(ticker).toMatchObject({ schedule: 400, onStartup: false });
     expect(ticker.nextRun).toEqual(expect.any(Number));
     await request(a.getHttpServer()).get('/cache/warmers').expect(401);
+    expect(staleSchedulerRemoved).toBe(true);
   });
 
   it('runs a startup warmer once per deployment, and a scheduled one once per tick across instances', async () => {
