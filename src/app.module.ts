@@ -2,7 +2,14 @@ import { resolve } from 'node:path';
 import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CacheAdminModule, CacheMetricsModule, CacheModule, CacheWarmingModule } from './cache/index.js';
+import {
+  CacheAdminModule,
+  CacheMetricsModule,
+  CacheModule,
+  CacheWarmingModule,
+  CacheWriteBehindModule,
+} from './cache/index.js';
+import { Document } from './modules/documents/document.entity.js';
 import type { AppRuntime } from './config/app-config.js';
 import { dataSourceOptions } from './database/data-source.options.js';
 import { DocumentsModule } from './modules/documents/documents.module.js';
@@ -32,6 +39,11 @@ export class AppModule {
         }),
         CacheAdminModule.forRoot({ token: runtime.adminToken, historyInterval: config.CACHE_ADMIN_HISTORY_INTERVAL }),
         CacheMetricsModule.forRoot(),
+        // Document reads count themselves without a database write per read.
+        CacheWriteBehindModule.forRoot({
+          entities: [{ target: Document }],
+          flushInterval: config.WRITE_BEHIND_FLUSH_INTERVAL,
+        }),
         CacheWarmingModule.forRoot({
           redisUrl: runtime.redisUrl,
           refreshAhead: { every: config.CACHE_REFRESH_AHEAD_INTERVAL },

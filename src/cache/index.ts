@@ -20,6 +20,15 @@ export { CacheAdminModule, CacheAdminGuard, type CacheAdminOptions, type Recomme
 export { CacheHealthIndicator } from './health/index.js';
 export { CacheMetricsModule, METRICS, type CacheMetricsOptions } from './metrics/index.js';
 export {
+  CacheWriteBehind1763900000000,
+  CacheWriteBehindModule,
+  WriteBehindService,
+  type RowChange,
+  type WriteBehindCounts,
+  type WriteBehindEntity,
+  type WriteBehindOptions,
+} from './write-behind/index.js';
+export {
   CacheWarmer,
   CacheWarmingModule,
   CacheWarmingService,

@@ -35,6 +35,8 @@ const schema = z.object({
   CACHE_ADMIN_HISTORY_INTERVAL: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   /** How often refresh-ahead reloads hot keys about to expire, ms. */
   CACHE_REFRESH_AHEAD_INTERVAL: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** How often write-behind flushes pending writes to the database, ms. */
+  WRITE_BEHIND_FLUSH_INTERVAL: z.coerce.number().int().min(10).max(600_000).default(1000),
   DOCUMENTS_MAX_BYTES: z.coerce
     .number()
     .int()

@@ -1,5 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import { Products1763700000000 } from '../../migrations/1763700000000-products.js';
+import { CacheWriteBehind1763900000000 } from '../cache/index.js';
 import { InventoryDocuments1763800000000 } from '../../migrations/1763800000000-inventory-documents.js';
 import { Document } from '../modules/documents/document.entity.js';
 import { StockLevel } from '../modules/inventory/stock-level.entity.js';
@@ -14,7 +15,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     type: 'postgres',
     url,
     entities: [Category, Product, Warehouse, StockLevel, StockMove, Document],
-    migrations: [Products1763700000000, InventoryDocuments1763800000000],
+    migrations: [Products1763700000000, InventoryDocuments1763800000000, CacheWriteBehind1763900000000],
     migrationsRun: true,
     synchronize: false,
     logging: ['error'],

@@ -48,10 +48,10 @@ export class DocumentsController {
     });
   }
 
+  /** Not HTTP-cached: every read is counted (write-behind); the metadata itself is cached by the service. */
   @Get(':uuid')
-  @CacheRoute({ ...CacheTtl.documentMetadata, tags: documentHttpTags.document })
   metadata(@Param('uuid', uuid) id: string): Promise<DocumentView> {
-    return this.documents.metadata(id);
+    return this.documents.read(id);
   }
 
   @Get(':uuid/ocr')

@@ -12,7 +12,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import sharp from 'sharp';
 import type { DataSource, Repository } from 'typeorm';
-import { CacheService, entityTags, type CacheSetOptions, type WarmContext } from '../../cache/index.js';
+import {
+  CacheService,
+  entityTags,
+  WriteBehindService,
+  type CacheSetOptions,
+  type WarmContext,
+} from '../../cache/index.js';
 import { CacheTtl } from '../../config/cache-ttl.profiles.js';
 import { Document, DOCUMENT_STATUSES, type DocumentStatus } from './document.entity.js';
 import { DocumentStorage } from './document-storage.service.js';
@@ -50,6 +56,7 @@ export class DocumentsService {
     @InjectQueue(OCR_QUEUE) private readonly queue: Queue<OcrJob>,
     private readonly storage: DocumentStorage,
     private readonly cache: CacheService,
+    private readonly writeBehind: WriteBehindService,
   ) {
     this.documents = dataSource.getRepository(Document);
   }
@@ -88,6 +95,34 @@ export class DocumentsService {
   metadata(uuid: string): Promise<DocumentView> {
     const id = uuid.toLowerCase();
     return this.cache.getOrSet(documentKey(id), () => this.loadMetadata(id), this.metadataOptions(id));
+  }
+
+  /**
+   * A read by a user: counted through write-behind (no database write per read; the cached view
+   * stays valid), and answered with the counts still waiting in Redis overlaid.
+   */
+  async read(uuid: string): Promise<DocumentView> {
+    const view = await this.metadata(uuid);
+    const counted = this.writeBehind
+      .change('document', view.uuid, { lastAccessedAt: new Date().toISOString() }, { accessCount: 1 })
+      .catch((error: Error) => this.logger.warn(`Access count not recorded: ${error.message}`));
+    const pending = await counted.then(() => this.writeBehind.pending('document', view.uuid)).catch(() => undefined);
+    if (!pending) return view;
+    return {
+      ...view,
+      accessCount: view.accessCount + (pending.increment.accessCount ?? 0),
+      lastAccessedAt: (pending.set.lastAccessedAt as string | undefined) ?? view.lastAccessedAt,
+    };
+  }
+
+  /** The most read documents (access counts, as write-behind has written them). */
+  async mostRead(limit: number): Promise<string[]> {
+    const rows = (await this.documents.query('SELECT uuid FROM documents ORDER BY access_count DESC LIMIT $1', [
+      limit,
+    ])) as {
+      uuid: string;
+    }[];
+    return rows.map((r) => r.uuid);
   }
 
   /** Refresh-ahead reloads hot `document:<uuid>` keys the way metadata() loads them. */

@@ -20,11 +20,10 @@ export class DocumentsWarmers implements OnModuleInit {
     await ctx.each(owners, (owner) => this.documents.warmSummary(ctx, owner));
   }
 
-  /** The hottest document keys (from the access tracker), reloaded whatever their TTL left. */
+  /** The most read documents (access counts kept by write-behind), reloaded whatever their TTL left. */
   @CacheWarmer({ name: 'hot-documents', schedule: '30 * * * *', priority: 10 })
   async hotDocuments(ctx: WarmContext): Promise<void> {
-    const hot = (await this.warming?.hot(200)) ?? [];
-    const uuids = hot.filter((h) => h.key.startsWith('document:')).map((h) => h.key.slice('document:'.length));
+    const uuids = await this.documents.mostRead(100);
     // A document deleted since it was hot must not fail the others.
     await ctx.each(uuids, (uuid) => this.documents.warmMetadata(ctx, uuid).catch(() => undefined));
   }

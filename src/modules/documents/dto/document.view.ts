@@ -14,6 +14,9 @@ export interface DocumentView {
   error: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /** Reads so far, including those not yet written to the database (write-behind). */
+  accessCount: number;
+  lastAccessedAt: Date | string | null;
 }
 
 export interface DocumentStatusView {
@@ -42,5 +45,7 @@ export function toDocumentView(d: Document): DocumentView {
     error: d.error,
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
+    accessCount: d.accessCount,
+    lastAccessedAt: d.lastAccessedAt,
   };
 }

@@ -1,0 +1,1 @@
+export const WRITE_BEHIND_OPTIONS = Symbol('WRITE_BEHIND_OPTIONS');

@@ -1,0 +1,93 @@
+/**
+ * Lua for the Redis side of write-behind. Keys are derived from P (`<prefix>:~wb:<entity>`):
+ *   P:row:<id>      hash of the row's pending change: `s:<field>` JSON value, `i:<field>` delta, `q` seq
+ *   P:dirty         zset id → time of the row's first pending write (flush order, oldest age)
+ *   P:seq           write sequence
+ *   P:batch:<b>     hash id → JSON of the row's change, for a claimed batch
+ *   P:batches       zset batch → lease deadline / next retry time
+ *   P:meta:<b>      hash attempts, created, error
+ *   P:inflight:<id> set of batches holding a change of the row (read-your-writes while they apply)
+ *   P:dead          zset batch → time it was given up
+ */
+
+/** ARGV: P, id, now, maxPending, then field/kind/value triples (kind s = set JSON, i = increment). */
+export const WRITE_SCRIPT = `
+local P, id, now, maxPending = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local rk = P .. ':row:' .. id
+if redis.call('EXISTS', rk) == 0 and redis.call('ZCARD', P .. ':dirty') >= maxPending then return { -1, 0 } end
+for i = 5, #ARGV, 3 do
+  local field, kind, value = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  if kind == 'i' then redis.call('HINCRBY', rk, 'i:' .. field, value)
+  else redis.call('HSET', rk, 's:' .. field, value) end
+end
+local seq = redis.call('INCR', P .. ':seq')
+redis.call('HSET', rk, 'q', seq)
+redis.call('ZADD', P .. ':dirty', 'NX', now, id)
+return { seq, redis.call('ZCARD', P .. ':dirty') }
+`;
+
+/**
+ * Takes work: a batch whose lease ran out or whose retry is due, else up to N dirty rows as a new
+ * batch (ARGV[5] is its id). Returns {batch, attempts, id1, json1, id2, json2…} or nil.
+ */
+export const TAKE_SCRIPT = `
+local P, now, lease, max, fresh = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local bid
+local due = redis.call('ZRANGEBYSCORE', P .. ':batches', '-inf', now, 'LIMIT', 0, 1)
+if #due > 0 then
+  bid = due[1]
+else
+  local ids = redis.call('ZRANGE', P .. ':dirty', 0, max - 1)
+  if #ids == 0 then return nil end
+  bid = fresh
+  for _, id in ipairs(ids) do
+    local rk = P .. ':row:' .. id
+    redis.call('HSET', P .. ':batch:' .. bid, id, cjson.encode(redis.call('HGETALL', rk)))
+    redis.call('DEL', rk)
+    redis.call('ZREM', P .. ':dirty', id)
+    redis.call('SADD', P .. ':inflight:' .. id, bid)
+  end
+  redis.call('HSET', P .. ':meta:' .. bid, 'created', now)
+end
+redis.call('ZADD', P .. ':batches', now + lease, bid)
+local attempts = redis.call('HINCRBY', P .. ':meta:' .. bid, 'attempts', 1)
+local out = { bid, attempts }
+local rows = redis.call('HGETALL', P .. ':batch:' .. bid)
+for i = 1, #rows do out[#out + 1] = rows[i] end
+return out
+`;
+
+/** The batch is in the database: forget it. ARGV: P, batch. */
+export const FINISH_SCRIPT = `
+local P, bid = ARGV[1], ARGV[2]
+for _, id in ipairs(redis.call('HKEYS', P .. ':batch:' .. bid)) do
+  redis.call('SREM', P .. ':inflight:' .. id, bid)
+end
+redis.call('DEL', P .. ':batch:' .. bid, P .. ':meta:' .. bid)
+redis.call('ZREM', P .. ':batches', bid)
+redis.call('ZREM', P .. ':dead', bid)
+return 1
+`;
+
+/** Applying failed: retry after backoff, or give up into the dead-letter list. ARGV: P, batch, now, backoff, maxAttempts, error. */
+export const FAIL_SCRIPT = `
+local P, bid, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local attempts = tonumber(redis.call('HGET', P .. ':meta:' .. bid, 'attempts') or '0')
+redis.call('HSET', P .. ':meta:' .. bid, 'error', ARGV[6])
+if attempts >= tonumber(ARGV[5]) then
+  redis.call('ZREM', P .. ':batches', bid)
+  redis.call('ZADD', P .. ':dead', now, bid)
+  return 0
+end
+redis.call('ZADD', P .. ':batches', now + tonumber(ARGV[4]), bid)
+return 1
+`;
+
+/** A dead batch goes back to the queue, due now, with fresh attempts. ARGV: P, batch, now. */
+export const REPLAY_SCRIPT = `
+local P, bid = ARGV[1], ARGV[2]
+if redis.call('ZREM', P .. ':dead', bid) == 0 then return 0 end
+redis.call('HSET', P .. ':meta:' .. bid, 'attempts', 0)
+redis.call('ZADD', P .. ':batches', tonumber(ARGV[3]), bid)
+return 1
+`;
