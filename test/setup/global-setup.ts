@@ -95,5 +95,12 @@ async function createTestSchema(databaseUrl: string): Promise<void> {
       group_id integer NOT NULL,
       version integer NOT NULL DEFAULT 0
     )`);
+  await client.query(`
+    CREATE TABLE IF NOT EXISTS test_wb_rows (
+      id integer PRIMARY KEY,
+      name varchar(100),
+      views bigint NOT NULL DEFAULT 0,
+      seen_at timestamptz
+    )`);
   await client.end();
 }

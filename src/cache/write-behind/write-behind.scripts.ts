@@ -2,7 +2,7 @@
  * Lua for the Redis side of write-behind. Keys are derived from P (`<prefix>:~wb:<entity>`):
  *   P:row:<id>      hash of the row's pending change: `s:<field>` JSON value, `i:<field>` delta, `q` seq
  *   P:dirty         zset id → time of the row's first pending write (flush order, oldest age)
- *   P:seq           write sequence
+ *   P:seq           write sequence (µs since the epoch at least, see WRITE_SCRIPT)
  *   P:batch:<b>     hash id → JSON of the row's change, for a claimed batch
  *   P:batches       zset batch → lease deadline / next retry time
  *   P:meta:<b>      hash attempts, created, error
@@ -20,7 +20,13 @@ for i = 5, #ARGV, 3 do
   if kind == 'i' then redis.call('HINCRBY', rk, 'i:' .. field, value)
   else redis.call('HSET', rk, 's:' .. field, value) end
 end
+-- Never below the clock (in µs): a Redis that lost this counter must not restart it below the
+-- versions already applied in the database (their sets would all look older and be dropped).
 local seq = redis.call('INCR', P .. ':seq')
+if seq < now * 1000 then
+  seq = now * 1000
+  redis.call('SET', P .. ':seq', seq)
+end
 redis.call('HSET', rk, 'q', seq)
 redis.call('ZADD', P .. ':dirty', 'NX', now, id)
 return { seq, redis.call('ZCARD', P .. ':dirty') }
