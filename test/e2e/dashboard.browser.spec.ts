@@ -70,6 +70,8 @@ describe('cache dashboard in headless Chromium', () => {
     // The sample app has warmers: their card shows (here with nothing running, or the startup runs).
     await expect.poll(() => page.isVisible('#warm-card')).toBe(true);
     expect(await page.textContent('#warm-jobs')).toMatch(/warmer/);
+    await expect.poll(() => page.isVisible('#wb-card')).toBe(true);
+    expect(await page.textContent('#wb')).toMatch(/document/);
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: 'test-artifacts/dashboard.png', fullPage: true });
     await page.close();

@@ -34,6 +34,7 @@ export const DASHBOARD_HTML = `<!doctype html>
     <div class="card"><h2>Top key groups</h2><table id="groups"></table></div>
     <div class="card"><h2>Recent invalidations</h2><table id="invalidations"></table></div>
     <div class="card" id="warm-card" hidden><h2>Warm jobs</h2><table id="warm-jobs"></table></div>
+    <div class="card" id="wb-card" hidden><h2>Write-behind</h2><table id="wb"></table></div>
   </div>
 </div>
 <script src="./dashboard/uplot.js"></script>
@@ -92,12 +93,23 @@ export const DASHBOARD_HTML = `<!doctype html>
       : '<tr><td colspan="3">none running</td></tr>');
   }
 
+  /** Write-behind queues, when the module is there. */
+  async function refreshWriteBehind() {
+    const res = await fetch('./write-behind', { headers: { Authorization: 'Bearer ' + sessionStorage.getItem(KEY) } });
+    if (!res.ok) return;
+    const state = await res.json();
+    $('wb-card').hidden = false;
+    $('wb').innerHTML = '<tr><th>entity</th><th>pending rows</th><th>oldest</th><th>in flight</th><th>dead</th></tr>' + state.entities
+      .map((e) => '<tr><td>' + esc(e.entity) + '</td><td>' + e.pendingRows + '</td><td>' + (e.oldestMs == null ? '–' : (e.oldestMs / 1000).toFixed(1) + ' s') + '</td><td>' + e.batches + '</td><td>' + e.dead + '</td></tr>').join('');
+  }
+
   function showLogin(message) { $('main').hidden = true; $('login').hidden = false; $('login-error').textContent = message || ''; }
   async function start() {
     $('login').hidden = true; $('main').hidden = false;
     try { await refresh(); } catch (e) { return; }
-    refreshWarm().catch(() => {});
-    setInterval(() => { refresh().catch(() => {}); refreshWarm().catch(() => {}); }, 2000);
+    const extras = () => { refreshWarm().catch(() => {}); refreshWriteBehind().catch(() => {}); };
+    extras();
+    setInterval(() => { refresh().catch(() => {}); extras(); }, 2000);
   }
   $('login').addEventListener('submit', (e) => { e.preventDefault(); sessionStorage.setItem(KEY, $('token').value); start(); });
   if (sessionStorage.getItem(KEY)) start(); else showLogin();
