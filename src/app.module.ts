@@ -6,10 +6,14 @@ import {
   CacheAdminModule,
   CacheMetricsModule,
   CacheModule,
+  CacheSessionModule,
   CacheWarmingModule,
   CacheWriteBehindModule,
 } from './cache/index.js';
 import { Document } from './modules/documents/document.entity.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+
+const DEV_SESSION_SECRET = 'development-only-session-secret-not-for-production';
 import type { AppRuntime } from './config/app-config.js';
 import { dataSourceOptions } from './database/data-source.options.js';
 import { DocumentsModule } from './modules/documents/documents.module.js';
@@ -37,6 +41,9 @@ export class AppModule {
           connection: { url: runtime.redisUrl, maxRetriesPerRequest: null },
           prefix: `${config.CACHE_PREFIX}-bull`,
         }),
+        // Outside production a fixed development secret keeps sessions valid across restarts.
+        CacheSessionModule.forRoot({ secret: config.SESSION_SECRET ?? DEV_SESSION_SECRET }),
+        AuthModule.forRoot({ perIp: config.LOGIN_LIMIT_PER_IP, perAccount: config.LOGIN_LIMIT_PER_ACCOUNT }),
         CacheAdminModule.forRoot({ token: runtime.adminToken, historyInterval: config.CACHE_ADMIN_HISTORY_INTERVAL }),
         CacheMetricsModule.forRoot(),
         // Document reads count themselves without a database write per read.

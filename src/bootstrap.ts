@@ -10,6 +10,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig, AppRuntime } from './config/app-config.js';
 import { seedDemoData, seedInventory } from './database/seed.js';
 import { seedDocuments } from './modules/documents/documents.seed.js';
+import { DEMO_USERS, seedUsers } from './modules/auth/users.seed.js';
 import { DocumentsService } from './modules/documents/documents.service.js';
 import { startEmbeddedPostgres, startEmbeddedRedis } from './embedded/index.js';
 
@@ -71,6 +72,9 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     if (await seedDemoData(dataSource, config.SEED_PRODUCTS))
       logger.log(`Seeded ${config.SEED_PRODUCTS} demo products`);
     if (await seedInventory(dataSource)) logger.log('Seeded 3 warehouses and opening stock');
+    if (config.NODE_ENV !== 'production' && (await seedUsers(dataSource)) && config.NODE_ENV === 'development') {
+      logger.log(`Demo users: ${DEMO_USERS.map((u) => `${u.email} / ${u.password}`).join(', ')}`);
+    }
     const documents = await seedDocuments(dataSource, app.get(DocumentsService), config.SEED_DOCUMENTS);
     if (documents > 0) logger.log(`Uploaded ${documents} demo documents (OCR runs in the background)`);
     await app.listen(config.PORT, config.HOST);

@@ -20,6 +20,18 @@ export { CacheAdminModule, CacheAdminGuard, type CacheAdminOptions, type Recomme
 export { CacheHealthIndicator } from './health/index.js';
 export { CacheMetricsModule, METRICS, type CacheMetricsOptions } from './metrics/index.js';
 export {
+  CacheSessionModule,
+  RedisSessionStore,
+  RedisThrottlerStorage,
+  SESSION_UNAVAILABLE,
+  SessionService,
+  generateSessionId,
+  type CacheSessionOptions,
+  type SessionRecord,
+  type SessionSummary,
+  type SessionUser,
+} from './session/index.js';
+export {
   CacheWriteBehind1763900000000,
   CacheWriteBehindModule,
   WriteBehindService,

@@ -31,6 +31,15 @@ const schema = z.object({
   DOCUMENTS_DIR: z.string().min(1).optional(),
   /** Bearer token of the admin routes; required (≥ 32 characters) in production, generated in development. */
   CACHE_ADMIN_TOKEN: z.string().min(32, 'CACHE_ADMIN_TOKEN must be at least 32 characters').optional(),
+  /** Signs session cookies; comma-separated to rotate (the first signs, all verify). Required in production. */
+  SESSION_SECRET: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()))
+    .refine((list) => list.every((s) => s.length >= 32), 'SESSION_SECRET: every secret must be at least 32 characters')
+    .optional(),
+  /** Login attempts per minute allowed from one IP address, and for one account. */
+  LOGIN_LIMIT_PER_IP: z.coerce.number().int().positive().default(20),
+  LOGIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   /** How often the dashboard's history is sampled, ms. */
   CACHE_ADMIN_HISTORY_INTERVAL: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   /** How often refresh-ahead reloads hot keys about to expire, ms. */
@@ -46,10 +55,15 @@ const schema = z.object({
 
 export type AppConfig = z.infer<typeof schema>;
 
-const productionRules = schema.refine((c) => c.NODE_ENV !== 'production' || c.CACHE_ADMIN_TOKEN !== undefined, {
-  message: 'CACHE_ADMIN_TOKEN is required in production (at least 32 random characters)',
-  path: ['CACHE_ADMIN_TOKEN'],
-});
+const productionRules = schema
+  .refine((c) => c.NODE_ENV !== 'production' || c.CACHE_ADMIN_TOKEN !== undefined, {
+    message: 'CACHE_ADMIN_TOKEN is required in production (at least 32 random characters)',
+    path: ['CACHE_ADMIN_TOKEN'],
+  })
+  .refine((c) => c.NODE_ENV !== 'production' || c.SESSION_SECRET !== undefined, {
+    message: 'SESSION_SECRET is required in production (at least 32 random characters; comma-separate to rotate)',
+    path: ['SESSION_SECRET'],
+  });
 
 /** Reads and validates the environment once at boot; a bad value stops the app with its name. */
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

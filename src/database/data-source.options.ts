@@ -2,6 +2,8 @@ import type { DataSourceOptions } from 'typeorm';
 import { Products1763700000000 } from '../../migrations/1763700000000-products.js';
 import { CacheWriteBehind1763900000000 } from '../cache/index.js';
 import { InventoryDocuments1763800000000 } from '../../migrations/1763800000000-inventory-documents.js';
+import { Users1764000000000 } from '../../migrations/1764000000000-users.js';
+import { User } from '../modules/auth/user.entity.js';
 import { Document } from '../modules/documents/document.entity.js';
 import { StockLevel } from '../modules/inventory/stock-level.entity.js';
 import { StockMove } from '../modules/inventory/stock-move.entity.js';
@@ -14,8 +16,13 @@ export function dataSourceOptions(url: string): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: [Category, Product, Warehouse, StockLevel, StockMove, Document],
-    migrations: [Products1763700000000, InventoryDocuments1763800000000, CacheWriteBehind1763900000000],
+    entities: [Category, Product, Warehouse, StockLevel, StockMove, Document, User],
+    migrations: [
+      Products1763700000000,
+      InventoryDocuments1763800000000,
+      CacheWriteBehind1763900000000,
+      Users1764000000000,
+    ],
     migrationsRun: true,
     synchronize: false,
     logging: ['error'],

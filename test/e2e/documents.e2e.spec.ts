@@ -7,18 +7,18 @@ import { DataSource } from 'typeorm';
 import { Document } from '../../src/modules/documents/document.entity.js';
 import { OcrEngine } from '../../src/modules/documents/ocr-engine.service.js';
 import { renderTextImage } from '../../src/modules/documents/text-image.js';
-import { startE2eApp } from '../helpers/e2e-app.js';
+import { loginAsNewUser, startE2eApp, type TestAgent } from '../helpers/e2e-app.js';
 
 const MAX_BYTES = 300_000;
 
 describe('sample app: documents with real OCR', () => {
   let running: RunningApp;
-  let http: ReturnType<typeof request>;
+  let http: TestAgent;
   let engine: OcrEngine;
-  const user = `u${Date.now()}`;
+  let user: string;
 
   const upload = (bytes: Buffer, name = 'scan.png', title?: string) => {
-    const req = http.post('/documents').set('X-User-Id', user).attach('file', bytes, name);
+    const req = http.post('/documents').attach('file', bytes, name);
     return title ? req.field('title', title) : req;
   };
   const settled = async (uuid: string): Promise<{ status: string; error?: string }> => {
@@ -32,7 +32,7 @@ describe('sample app: documents with real OCR', () => {
 
   beforeAll(async () => {
     running = await startE2eApp({ DOCUMENTS_MAX_BYTES: String(MAX_BYTES) });
-    http = request(running.app.getHttpServer());
+    ({ agent: http, userId: user } = await loginAsNewUser(running));
     engine = running.app.get(OcrEngine);
   });
   afterAll(() => running?.close());
@@ -123,7 +123,7 @@ describe('sample app: documents with real OCR', () => {
     expect(after.body.byStatus.completed).toBe(4);
   });
 
-  it('refuses bad uploads with 400 or 413, and bad ids with 400/404', async () => {
+  it('refuses bad uploads with 400 or 413, no session with 401, and bad ids with 400/404', async () => {
     const text = await upload(Buffer.from('just some text'), 'notes.txt').expect(400);
     expect(text.body.message).toMatch(/PNG or JPEG/);
     const missing = await http.post('/documents').field('title', 'nothing attached').expect(400);
@@ -131,13 +131,34 @@ describe('sample app: documents with real OCR', () => {
     const big = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(MAX_BYTES)]);
     await upload(big, 'huge.png').expect(413);
     await http.post('/documents').attach('image', Buffer.from('x'), 'x.png').expect(400);
-    await http
+    await request(running.app.getHttpServer())
       .post('/documents')
-      .set('X-User-Id', 'not a valid id!')
       .attach('file', await renderTextImage(['x']), 'x.png')
-      .expect(400);
+      .expect(401);
     await http.get('/documents/not-a-uuid').expect(400);
     await http.get('/documents/00000000-0000-4000-8000-000000000000').expect(404);
     await http.get('/documents/00000000-0000-4000-8000-000000000000/status').expect(404);
+  });
+
+  it('shows a document and its summary only to its owner and admins, never from another user’s cache entry', async () => {
+    const { body } = await upload(await renderTextImage(['Private memo'])).expect(201);
+    await http.get(`/documents/${body.uuid}/status`).expect(200);
+    const other = await loginAsNewUser(running);
+    for (const path of [`/documents/${body.uuid}`, `/documents/${body.uuid}/status`, `/documents/${body.uuid}/ocr`]) {
+      await other.agent.get(path).expect(403);
+    }
+    await other.agent.get(`/users/${user}/documents/summary`).expect(403);
+    const admin = await loginAsNewUser(running, ['admin']);
+    await admin.agent.get(`/documents/${body.uuid}`).expect(200);
+    expect((await admin.agent.get(`/users/${user}/documents/summary`).expect(200)).body.userId).toBe(user);
+    await request(running.app.getHttpServer()).get(`/documents/${body.uuid}`).expect(401);
+  });
+
+  it('counts reads through write-behind and shows the count at once', async () => {
+    const { body } = await upload(await renderTextImage(['Counted'])).expect(201);
+    const first = await http.get(`/documents/${body.uuid}`).expect(200);
+    const second = await http.get(`/documents/${body.uuid}`).expect(200);
+    expect(second.body.accessCount).toBe(first.body.accessCount + 1);
+    expect(second.body.lastAccessedAt).toEqual(expect.any(String));
   });
 });

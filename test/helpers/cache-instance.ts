@@ -1,13 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import { inject } from 'vitest';
 import { CacheModule, CacheService, type CacheModuleOptions } from '../../src/cache/index.js';
 
 let counter = 0;
+/** Test files run in separate processes, each counting from 0: this tells them apart. */
+const processTag = randomBytes(3).toString('hex');
 
 /** A prefix no other test (or run sharing TEST_REDIS_URL) uses. */
 export function uniquePrefix(label = 'c'): string {
-  return `${inject('runId')}.${label}${++counter}`;
+  return `${inject('runId')}.${label}${processTag}${++counter}`;
 }
 
 export interface CacheInstance {

@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import type { TestProject } from 'vitest/node';
 import { dataSourceOptions } from '../../src/database/data-source.options.js';
 import { seedDemoData, seedInventory } from '../../src/database/seed.js';
+import { seedUsers } from '../../src/modules/auth/users.seed.js';
 import { E2E_SEED_PRODUCTS } from '../helpers/e2e.constants.js';
 import { startEmbeddedPostgres, startEmbeddedRedis } from '../../src/embedded/index.js';
 
@@ -79,6 +80,7 @@ async function migrateAndSeed(databaseUrl: string): Promise<void> {
   try {
     await seedDemoData(dataSource, E2E_SEED_PRODUCTS);
     await seedInventory(dataSource);
+    await seedUsers(dataSource);
   } finally {
     await dataSource.destroy();
   }

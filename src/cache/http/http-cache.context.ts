@@ -26,11 +26,14 @@ export interface ResolvedRoute {
 }
 
 type Resolver = (request: HttpRequestLike) => string | number | null | undefined;
-type WithUser = { user?: { id?: unknown; sub?: unknown; tenantId?: unknown }; session?: { userId?: unknown } };
+type WithUser = {
+  user?: { id?: unknown; sub?: unknown; tenantId?: unknown };
+  session?: { userId?: unknown; user?: { id?: unknown } };
+};
 
 const defaultUserId: Resolver = (req) => {
   const { user, session } = req as WithUser;
-  return scalar(user?.id) ?? scalar(user?.sub) ?? scalar(session?.userId);
+  return scalar(user?.id) ?? scalar(user?.sub) ?? scalar(session?.user?.id) ?? scalar(session?.userId);
 };
 const defaultTenantId: Resolver = (req) => scalar((req as WithUser).user?.tenantId);
 
@@ -128,7 +131,8 @@ export class HttpCacheContext {
 
   /** Authorization, a session cookie, or an authenticated user on the request. */
   credentialed(req: HttpRequestLike): boolean {
-    if (req.headers.authorization !== undefined || (req as WithUser).user !== undefined) return true;
+    const { user, session } = req as WithUser;
+    if (req.headers.authorization !== undefined || user !== undefined || session?.user !== undefined) return true;
     const cookie = header(req, 'cookie');
     return cookie !== undefined && this.sessionCookies.some((name) => cookie.includes(name));
   }

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { register } from 'prom-client';
 import { CacheMetricsCollector } from './cache-metrics.collector.js';
 import { metricProviders } from './cache-metrics.definitions.js';
 import { CACHE_METRICS_OPTIONS, type CacheMetricsOptions } from './cache-metrics.options.js';
@@ -16,7 +17,10 @@ export class CacheMetricsModule {
       imports: [
         PrometheusModule.register({
           path: options.path ?? '/metrics',
-          defaultMetrics: { enabled: options.defaultMetrics ?? true },
+          // Node's metrics are process-wide: a second app in one process (tests, restarts) reuses them.
+          defaultMetrics: {
+            enabled: (options.defaultMetrics ?? true) && !register.getSingleMetric('process_cpu_user_seconds_total'),
+          },
         }),
       ],
       providers: [{ provide: CACHE_METRICS_OPTIONS, useValue: options }, ...metricProviders, CacheMetricsCollector],

@@ -2,7 +2,8 @@ import {
   Body,
   Controller,
   Get,
-  Headers,
+  Req,
+  UseGuards,
   Param,
   ParseUUIDPipe,
   Post,
@@ -16,7 +17,8 @@ import { CacheTtl } from '../../config/cache-ttl.profiles.js';
 import { documentHttpTags } from './documents.cache-rules.js';
 import { DocumentsService } from './documents.service.js';
 import type { DocumentStatusView, DocumentView } from './dto/document.view.js';
-import { parseTitle, parseUserId } from './dto/upload.dto.js';
+import { parseTitle } from './dto/upload.dto.js';
+import { mayAccess, SessionGuard, type SessionRequest } from '../auth/session.guard.js';
 import type { OcrResult } from './ocr-engine.service.js';
 
 const uuid = new ParseUUIDPipe();
@@ -27,7 +29,11 @@ interface UploadedImage {
   originalname: string;
 }
 
-/** Uploads are OCR'd in the background; every read is cached and invalidated when the row changes. */
+/**
+ * Uploads are OCR'd in the background; reads are cached per user and invalidated when the row
+ * changes. Every route needs a session; a document is visible to its owner and to admins.
+ */
+@UseGuards(SessionGuard)
 @Controller('documents')
 export class DocumentsController {
   constructor(private readonly documents: DocumentsService) {}
@@ -38,31 +44,33 @@ export class DocumentsController {
   upload(
     @UploadedFile() file: UploadedImage | undefined,
     @Body('title') title: unknown,
-    @Headers('x-user-id') userId: string | undefined,
+    @Req() req: SessionRequest,
   ): Promise<{ uuid: string; status: string }> {
     if (!file) throw new BadRequestException('multipart field "file" is required (a PNG or JPEG image)');
     return this.documents.upload({
       bytes: file.buffer,
-      ownerId: parseUserId(userId),
+      ownerId: String(req.user!.id),
       title: parseTitle(title, file.originalname),
     });
   }
 
   /** Not HTTP-cached: every read is counted (write-behind); the metadata itself is cached by the service. */
   @Get(':uuid')
-  metadata(@Param('uuid', uuid) id: string): Promise<DocumentView> {
-    return this.documents.read(id);
+  metadata(@Param('uuid', uuid) id: string, @Req() req: SessionRequest): Promise<DocumentView> {
+    return this.documents.read(id, (ownerId) => mayAccess(req.user, ownerId));
   }
 
   @Get(':uuid/ocr')
-  @CacheRoute({ ...CacheTtl.ocrResult, tags: documentHttpTags.document })
-  ocr(@Param('uuid', uuid) id: string): Promise<OcrResult> {
+  @CacheRoute({ ...CacheTtl.ocrResult, scope: 'user', tags: documentHttpTags.document })
+  async ocr(@Param('uuid', uuid) id: string, @Req() req: SessionRequest): Promise<OcrResult> {
+    await this.documents.assertAccess(id, (ownerId) => mayAccess(req.user, ownerId));
     return this.documents.ocr(id);
   }
 
   @Get(':uuid/status')
-  @CacheRoute({ ...CacheTtl.processingStatus, tags: documentHttpTags.document })
-  status(@Param('uuid', uuid) id: string): Promise<DocumentStatusView> {
+  @CacheRoute({ ...CacheTtl.processingStatus, scope: 'user', tags: documentHttpTags.document })
+  async status(@Param('uuid', uuid) id: string, @Req() req: SessionRequest): Promise<DocumentStatusView> {
+    await this.documents.assertAccess(id, (ownerId) => mayAccess(req.user, ownerId));
     return this.documents.status(id);
   }
 }

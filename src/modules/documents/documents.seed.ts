@@ -21,12 +21,15 @@ export async function seedDocuments(
 ): Promise<number> {
   const [{ n }] = (await dataSource.query('SELECT count(*)::int AS n FROM documents')) as [{ n: number }];
   if (n > 0 || count === 0) return 0;
+  // Owned by the demo user when there is one (outside production), so logging in shows them.
+  const [owner] = (await dataSource.query(`SELECT id FROM users WHERE email = 'user@example.com'`)) as { id: number }[];
+  const ownerId = owner ? String(owner.id) : 'demo';
   const chosen = Array.from({ length: count }, (_, i) => DEMO_DOCUMENTS[i % DEMO_DOCUMENTS.length]!);
   for (const [i, doc] of chosen.entries()) {
     const suffix = i < DEMO_DOCUMENTS.length ? [] : [`Copy ${Math.floor(i / DEMO_DOCUMENTS.length) + 1}`];
     await documents.upload({
       bytes: await renderTextImage([...doc.lines, ...suffix]),
-      ownerId: 'demo',
+      ownerId,
       title: doc.title,
     });
   }

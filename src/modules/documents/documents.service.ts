@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   BadRequestException,
   ConflictException,
+  ForbiddenException,
   Injectable,
   Logger,
   NotFoundException,
@@ -101,8 +102,9 @@ export class DocumentsService {
    * A read by a user: counted through write-behind (no database write per read; the cached view
    * stays valid), and answered with the counts still waiting in Redis overlaid.
    */
-  async read(uuid: string): Promise<DocumentView> {
+  async read(uuid: string, canSee: (ownerId: string) => boolean): Promise<DocumentView> {
     const view = await this.metadata(uuid);
+    if (!canSee(view.ownerId)) throw new ForbiddenException(`Document ${uuid} belongs to another user`);
     const counted = this.writeBehind
       .change('document', view.uuid, { lastAccessedAt: new Date().toISOString() }, { accessCount: 1 })
       .catch((error: Error) => this.logger.warn(`Access count not recorded: ${error.message}`));
@@ -113,6 +115,12 @@ export class DocumentsService {
       accessCount: view.accessCount + (pending.increment.accessCount ?? 0),
       lastAccessedAt: (pending.set.lastAccessedAt as string | undefined) ?? view.lastAccessedAt,
     };
+  }
+
+  /** 404 if unknown, 403 if `canSee` refuses its owner. */
+  async assertAccess(uuid: string, canSee: (ownerId: string) => boolean): Promise<void> {
+    const view = await this.metadata(uuid);
+    if (!canSee(view.ownerId)) throw new ForbiddenException(`Document ${uuid} belongs to another user`);
   }
 
   /** The most read documents (access counts, as write-behind has written them). */

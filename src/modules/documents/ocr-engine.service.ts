@@ -21,16 +21,34 @@ const eng = createRequire(import.meta.url)('@tesseract.js-data/eng') as { langPa
 export class OcrEngine implements OnModuleDestroy {
   private readonly logger = new Logger('OcrEngine');
   private worker: Promise<Worker> | undefined;
+  private readonly inflight = new Set<Promise<OcrResult>>();
+  private closing = false;
   runs = 0;
 
   async recognize(image: string | Buffer): Promise<OcrResult> {
-    const worker = await (this.worker ??= this.start());
-    this.runs++;
-    const { data } = await worker.recognize(image);
-    return { text: data.text.trim(), confidence: Math.round(data.confidence), language: 'eng', pageCount: 1 };
+    if (this.closing) throw new Error('the OCR engine is shutting down');
+    const run = (async () => {
+      const worker = await (this.worker ??= this.start());
+      this.runs++;
+      const { data } = await worker.recognize(image);
+      return { text: data.text.trim(), confidence: Math.round(data.confidence), language: 'eng', pageCount: 1 };
+    })();
+    this.inflight.add(run);
+    try {
+      return await run;
+    } finally {
+      this.inflight.delete(run);
+    }
   }
 
+  /**
+   * Lets recognitions in progress finish (at most 10 s) before terminating the engine: a job cut
+   * off mid-way would never settle, and the queue's worker would wait for it forever.
+   */
   async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    const settled = Promise.allSettled([...this.inflight]);
+    await Promise.race([settled, new Promise((r) => setTimeout(r, 10_000).unref())]);
     const worker = this.worker;
     this.worker = undefined;
     await (await worker?.catch(() => undefined))?.terminate();

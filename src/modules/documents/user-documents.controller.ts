@@ -1,4 +1,5 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, ForbiddenException, Get, Param, Req, UseGuards } from '@nestjs/common';
+import { mayAccess, SessionGuard, type SessionRequest } from '../auth/session.guard.js';
 import { CacheRoute } from '../../cache/index.js';
 import { CacheTtl } from '../../config/cache-ttl.profiles.js';
 import { documentHttpTags } from './documents.cache-rules.js';
@@ -12,8 +13,11 @@ export class UserDocumentsController {
 
   /** Counts by status; invalidated by any change to one of the user's documents. */
   @Get(':userId/documents/summary')
-  @CacheRoute({ ...CacheTtl.userDocumentSummary, tags: documentHttpTags.owner })
-  summary(@Param('userId') userId: string): Promise<DocumentSummary> {
-    return this.documents.summary(parseUserId(userId, 'userId'));
+  @UseGuards(SessionGuard)
+  @CacheRoute({ ...CacheTtl.userDocumentSummary, scope: 'user', tags: documentHttpTags.owner })
+  summary(@Param('userId') userId: string, @Req() req: SessionRequest): Promise<DocumentSummary> {
+    const id = parseUserId(userId, 'userId');
+    if (!mayAccess(req.user, id)) throw new ForbiddenException('Only its owner or an admin sees this summary');
+    return this.documents.summary(id);
   }
 }
