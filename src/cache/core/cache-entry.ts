@@ -22,3 +22,6 @@ export interface CacheSetOptions {
   /** Keys (in the same namespace) whose change or deletion also invalidates this entry. */
   dependsOn?: readonly string[];
 }
+
+/** Produces the value of a missing or expired entry. */
+export type Loader<T> = () => T | Promise<T>;

@@ -4,13 +4,14 @@ import type { L1Cache, SharedEntry } from '../l1/l1-cache.js';
 import { valueOf } from '../l1/value-guard.js';
 import type { L2Cache } from '../l2/l2-cache.js';
 import type { PayloadCodec } from '../serialization/payload.codec.js';
-import type { CacheSetOptions } from './cache-entry.js';
+import type { CacheSetOptions, Loader } from './cache-entry.js';
 import { CacheStats } from './cache-stats.js';
 import { EntryCodec } from './entry-codec.js';
 import { ErrorReporter } from './error-reporter.js';
 import { FillLock, type FillLockOptions } from './fill-lock.js';
 import { LocalTier } from './local-tier.js';
-import { fillOf, toWrite, type Fill } from './fill.js';
+import { CacheFills, type FillResult } from './cache-fills.js';
+import { fillOf } from './fill.js';
 import { CacheWrites } from './cache-writes.js';
 import { PendingTagFence } from './pending-tag-fence.js';
 import type { NamespacePath } from './namespace-path.js';
@@ -32,13 +33,7 @@ export interface StackConfig {
   rootNamespace: string;
 }
 
-export type Loader<T> = () => T | Promise<T>;
-
-/** A load's outcome; `stored` false means it was refused and only its initiator may use it. */
-interface FillResult {
-  entry: SharedEntry;
-  stored: boolean;
-}
+export type { Loader } from './cache-entry.js';
 
 /**
  * The engine: L1 → L2 → loader, with in-process single-flight, grace, fill compare-and-set, a
@@ -56,7 +51,7 @@ export class CacheStack {
   private readonly busLink: BusLink;
   /** set, delete and every kind of invalidation. */
   readonly writes: CacheWrites;
-  private readonly lock: FillLock | undefined;
+  private readonly fills: CacheFills;
   /** Tags of uncommitted transactions in this process; see PendingTagFence. */
   readonly pendingTags = new PendingTagFence();
   /** Told of every get/getOrSet (the warming module's access tracker samples them). */
@@ -85,13 +80,15 @@ export class CacheStack {
       l2 &&
       new RemoteTier(l2, this.reporter, (message) => this.busLink.notify(message), `n:${config.rootNamespace}`, timer);
     this.writes = new CacheWrites(config, this.codec, this.local, this.l2, this.busLink, this.telemetry);
+    let lock: FillLock | undefined;
     if (this.l2 && config.lock) {
       const readFresh = async (full: string) => {
         const entry = (await this.readRemoteMany([full]))[0];
         return entry !== undefined && Date.now() < entry.freshUntil ? entry : undefined;
       };
-      this.lock = new FillLock(this.l2, config.lock, readFresh, this.stats);
+      lock = new FillLock(this.l2, config.lock, readFresh, this.stats);
     }
+    this.fills = new CacheFills(this.codec, this.local, this.l2, this.telemetry, this.pendingTags, lock);
   }
 
   /** Connects the bus (see BusLink): until it is subscribed, L1 is bypassed. */
@@ -203,7 +200,7 @@ export class CacheStack {
     let ours = false;
     const start = () => {
       ours = true;
-      return this.fill(fill, loader);
+      return this.fills.locked(fill, loader);
     };
     // Never join a load that started before an invalidation this caller has already seen.
     const load = this.loads.run(full, start, this.local.mark(), (mark) =>
@@ -221,7 +218,7 @@ export class CacheStack {
     // read inside an open transaction): that value may predate what this caller must see.
     const own = await this.loads.run(
       full,
-      () => this.fill(fill, loader),
+      () => this.fills.locked(fill, loader),
       this.local.mark(),
       () => false,
     );
@@ -248,47 +245,11 @@ export class CacheStack {
     // Not through the fill lock: it would hand back the entry that is still fresh, the one to replace.
     const result = await this.loads.run(
       full,
-      () => this.loadAndStore(fill, loader),
+      () => this.fills.loadAndStore(fill, loader),
       this.local.mark(),
       (mark) => this.local.unchangedSince(mark, full, fill.deps),
     );
     return { value: valueOf<T>(result.entry), stored: result.stored };
-  }
-
-  /** Loads under the cross-instance lock (when there is one) and stores the result. */
-  private async fill(fill: Fill, loader: Loader<unknown>): Promise<FillResult> {
-    const outcome = this.lock ? await this.lock.acquire(fill.full) : {};
-    if ('entry' in outcome) return { entry: outcome.entry, stored: true };
-    try {
-      return await this.loadAndStore(fill, loader);
-    } finally {
-      if ('token' in outcome) void this.lock!.release(fill.full, outcome.token);
-    }
-  }
-
-  /** `stored` is false when the result was refused: it is good for its own caller only. */
-  private async loadAndStore(fill: Fill, loader: Loader<unknown>): Promise<FillResult> {
-    const started = this.local.mark();
-    const token = await this.l2?.beginFill(fill.full, fill.deps, fill.ttl + fill.grace);
-    const loadStart = this.telemetry.timing ? performance.now() : undefined;
-    const value = await loader();
-    if (loadStart !== undefined) this.telemetry.operation('loader', 'load', (performance.now() - loadStart) / 1000);
-    const payload = this.codec.encode(fill.full, value);
-    const entry = this.codec.local(fill.full, payload, fill.deps, Date.now(), fill.ttl, fill.grace);
-    if (this.pendingTags.blocks(fill.deps)) {
-      this.telemetry.fillRefused(fill.key);
-      return { entry, stored: false };
-    }
-    const committed = token && (await this.l2!.commitFill(token, toWrite(fill, payload)));
-    const unchangedHere = this.local.unchangedSince(started, fill.full, fill.deps);
-    // L2's compare-and-set decides when Redis answered; otherwise (no Redis, or it failed) the local fence.
-    if (!(committed ?? unchangedHere)) {
-      this.telemetry.fillRefused(fill.key);
-      return { entry, stored: false };
-    }
-    if (unchangedHere) this.local.store(fill.full, entry, payload.length);
-    this.emitSet(fill.key, payload.length);
-    return { entry, stored: true };
   }
 
   private async readRemote(full: string): Promise<SharedEntry | undefined> {
@@ -323,9 +284,5 @@ export class CacheStack {
 
   private miss(key: string): void {
     this.telemetry.miss(key);
-  }
-
-  private emitSet(key: string, bytes: number): void {
-    this.telemetry.set(this.l2 ? 'l2' : 'l1', key, bytes);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { CacheService } from '../cache.service.js';
+import { forEachProviderMethod } from '../discovery/provider-methods.js';
 import type { CacheView } from '../cache-view.js';
 import { CACHE_EVICT_METADATA, CACHE_PUT_METADATA, CACHEABLE_METADATA } from './cache-decorators.constants.js';
 import type { CacheableOptions, CacheEvictOptions, CachePutOptions } from './cache-decorators.interface.js';
@@ -26,19 +27,12 @@ export class CacheDecoratorsExplorer implements OnModuleInit {
 
   onModuleInit(): void {
     let wrapped = 0;
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      // Request-scoped providers have no single instance to wrap at boot.
-      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
-      for (const name of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
-        const method = instance[name];
-        if (typeof method !== 'function') continue;
-        const decorated = this.wrap(instance, method as AsyncMethod);
-        if (decorated === method) continue;
-        instance[name] = decorated;
-        wrapped++;
-      }
-    }
+    forEachProviderMethod(this.discovery, this.scanner, (instance, name, method) => {
+      const decorated = this.wrap(instance, method as AsyncMethod);
+      if (decorated === method) return;
+      instance[name] = decorated;
+      wrapped++;
+    });
     if (wrapped > 0) this.logger.log(`Cache decorators active on ${wrapped} method(s)`);
   }
 

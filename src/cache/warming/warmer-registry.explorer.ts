@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { forEachProviderMethod } from '../discovery/provider-methods.js';
 import { CacheConfigError } from '../errors/cache-config.error.js';
 import { CACHE_WARMER_METADATA } from './cache-warmer.decorator.js';
 import type { CacheWarmerOptions, WarmContext } from './warming.interface.js';
@@ -21,16 +22,10 @@ export class WarmerRegistry {
   ) {}
 
   discover(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
-      for (const name of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
-        const method = instance[name];
-        if (typeof method !== 'function') continue;
-        const options = this.reflector.get<CacheWarmerOptions | undefined>(CACHE_WARMER_METADATA, method);
-        if (options) this.add(options, (ctx) => (method as (c: WarmContext) => Promise<unknown>).call(instance, ctx));
-      }
-    }
+    forEachProviderMethod(this.discovery, this.scanner, (instance, _name, method) => {
+      const options = this.reflector.get<CacheWarmerOptions | undefined>(CACHE_WARMER_METADATA, method);
+      if (options) this.add(options, (ctx) => Promise.resolve(method.call(instance, ctx)));
+    });
   }
 
   add(options: CacheWarmerOptions, run: RegisteredWarmer['run']): void {

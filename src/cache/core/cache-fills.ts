@@ -1,0 +1,67 @@
+import type { SharedEntry } from '../l1/l1-cache.js';
+import type { Loader } from './cache-entry.js';
+import type { EntryCodec } from './entry-codec.js';
+import type { FillLock } from './fill-lock.js';
+import { toWrite, type Fill } from './fill.js';
+import type { LocalTier } from './local-tier.js';
+import type { PendingTagFence } from './pending-tag-fence.js';
+import type { RemoteTier } from './remote-tier.js';
+import type { Telemetry } from './telemetry.js';
+
+/** A load's outcome; `stored` false means it was refused and only its initiator may use it. */
+export interface FillResult {
+  entry: SharedEntry;
+  stored: boolean;
+}
+
+/**
+ * Running a loader and storing its result: under the cross-instance lock, with the compare-and-set
+ * against what the entry depends on (in Redis when it answers, else the local fence), and never
+ * while a transaction holding one of its tags is open in this process.
+ */
+export class CacheFills {
+  constructor(
+    private readonly codec: EntryCodec,
+    private readonly local: LocalTier,
+    private readonly l2: RemoteTier | undefined,
+    private readonly telemetry: Telemetry,
+    private readonly pendingTags: PendingTagFence,
+    private readonly lock: FillLock | undefined,
+  ) {}
+
+  /** Loads under the cross-instance lock (when there is one) and stores the result. */
+  async locked(fill: Fill, loader: Loader<unknown>): Promise<FillResult> {
+    const outcome = this.lock ? await this.lock.acquire(fill.full) : {};
+    if ('entry' in outcome) return { entry: outcome.entry, stored: true };
+    try {
+      return await this.loadAndStore(fill, loader);
+    } finally {
+      if ('token' in outcome) void this.lock!.release(fill.full, outcome.token);
+    }
+  }
+
+  /** `stored` is false when the result was refused: it is good for its own caller only. */
+  async loadAndStore(fill: Fill, loader: Loader<unknown>): Promise<FillResult> {
+    const started = this.local.mark();
+    const token = await this.l2?.beginFill(fill.full, fill.deps, fill.ttl + fill.grace);
+    const loadStart = this.telemetry.timing ? performance.now() : undefined;
+    const value = await loader();
+    if (loadStart !== undefined) this.telemetry.operation('loader', 'load', (performance.now() - loadStart) / 1000);
+    const payload = this.codec.encode(fill.full, value);
+    const entry = this.codec.local(fill.full, payload, fill.deps, Date.now(), fill.ttl, fill.grace);
+    if (this.pendingTags.blocks(fill.deps)) {
+      this.telemetry.fillRefused(fill.key);
+      return { entry, stored: false };
+    }
+    const committed = token && (await this.l2!.commitFill(token, toWrite(fill, payload)));
+    const unchangedHere = this.local.unchangedSince(started, fill.full, fill.deps);
+    // L2's compare-and-set decides when Redis answered; otherwise (no Redis, or it failed) the local fence.
+    if (!(committed ?? unchangedHere)) {
+      this.telemetry.fillRefused(fill.key);
+      return { entry, stored: false };
+    }
+    if (unchangedHere) this.local.store(fill.full, entry, payload.length);
+    this.telemetry.set(this.l2 ? 'l2' : 'l1', fill.key, payload.length);
+    return { entry, stored: true };
+  }
+}
