@@ -47,7 +47,8 @@ export class WriteBehindService implements OnModuleInit, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private closed = false;
-  /** Counters since boot, per entity. */
+  private prunedAt = 0;
+  /** Counters since boot, all entities together (metrics have them per entity). */
   readonly stats = { writes: 0, overflows: 0, rowsApplied: 0, batchesApplied: 0, batchesFailed: 0, duplicates: 0 };
   private readonly listeners = new Set<
     (event: { entity: string; kind: 'applied' | 'failed' | 'dead'; rows: number }) => void
@@ -205,7 +206,7 @@ export class WriteBehindService implements OnModuleInit, OnApplicationShutdown {
         if (!applied && this.closed) return;
       }
     }
-    if (Math.random() < 0.01) await this.prune();
+    if (Date.now() - this.prunedAt > 3_600_000) await this.prune();
   }
 
   private async applyBatch(
@@ -243,6 +244,7 @@ export class WriteBehindService implements OnModuleInit, OnApplicationShutdown {
 
   /** Applied-batch ids are only needed while a batch can still be replayed. */
   private async prune(): Promise<void> {
+    this.prunedAt = Date.now();
     await this.dataSource
       .query(`DELETE FROM ${APPLIED_TABLE} WHERE applied_at < now() - interval '7 days'`)
       .catch(() => undefined);
