@@ -63,6 +63,12 @@ export interface CacheModuleOptions {
   serializer?: CacheSerializer;
   /** Folds a key into a metrics group; default: first segment of the key with digits folded. */
   keyGroup?: (key: string) => string;
+  /**
+   * Stop sending to Redis while it keeps failing: `threshold` errors within `window` ms open the
+   * circuit (operations fail open at once); after `cooldown` ms one probe is tried. `false`: always
+   * try. Defaults 5 errors / 10 000 ms / 2 000 ms.
+   */
+  circuitBreaker?: { threshold?: number; window?: number; cooldown?: number } | false;
   /** HTTP response caching (`@CacheRoute`): scopes, limits, namespace. */
   http?: HttpCacheModuleOptions;
 }

@@ -57,6 +57,16 @@ const schema = z.strictObject({
     ])
     .optional(),
   bus: z.boolean('bus must be true or false').optional(),
+  circuitBreaker: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        threshold: z.number().int().positive('circuitBreaker.threshold must be a positive integer').optional(),
+        window: ms('circuitBreaker.window').positive().optional(),
+        cooldown: ms('circuitBreaker.cooldown').positive().optional(),
+      }),
+    ])
+    .optional(),
   compressAbove: z.union([z.literal(false), bytes('compressAbove')]).optional(),
   fillWindow: ms('fillWindow').positive('fillWindow must be > 0 ms').optional(),
   serializer: z

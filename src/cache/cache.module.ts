@@ -167,6 +167,14 @@ function createStack(options: CacheModuleOptions, redis: RedisConnection | null)
       rootNamespace: options.namespace ?? 'default',
       lock:
         options.lock === false ? false : { ttl: options.lock?.ttl ?? 10_000, maxWait: options.lock?.maxWait ?? 5_000 },
+      circuit:
+        options.circuitBreaker === false
+          ? false
+          : {
+              threshold: options.circuitBreaker?.threshold ?? 5,
+              window: options.circuitBreaker?.window ?? 10_000,
+              cooldown: options.circuitBreaker?.cooldown ?? 2_000,
+            },
     },
     new PayloadCodec(options.serializer ?? new V8Serializer(), compressAbove),
     l1,

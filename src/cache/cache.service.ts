@@ -3,6 +3,7 @@ import { CacheView } from './cache-view.js';
 import { CACHE_ROOT_NAMESPACE, CACHE_STACK } from './cache.internal-constants.js';
 import type { CacheStack } from './core/cache-stack.js';
 import type { NamespacePath } from './core/namespace-path.js';
+import type { CircuitState } from './core/circuit-breaker.js';
 import type { CacheEventListener, CacheEventName } from './events/cache-events.interface.js';
 import { HttpCacheContext } from './http/http-cache.context.js';
 import { HttpCacheStats } from './http/http-cache.stats.js';
@@ -19,8 +20,11 @@ export interface CacheStatsSnapshot {
     evictions: number;
     oversized: number;
   } | null;
-  /** `failing`: Redis operations fail right now (from the first error to the next success). */
-  l2: { hits: number; failing: boolean } | null;
+  /**
+   * `failing`: Redis operations fail right now (from the first error to the next success).
+   * `circuit`: closed, open (Redis skipped) or half-open; `skipped`: operations not sent while open.
+   */
+  l2: { hits: number; failing: boolean; circuit: CircuitState; circuitOpens: number; skipped: number } | null;
   staleHits: number;
   misses: number;
   sets: number;
@@ -71,7 +75,15 @@ export class CacheService extends CacheView {
             oversized: l1.oversized,
           }
         : null,
-      l2: l2 ? { hits: stats.l2Hits, failing: this.stack.l2Failing } : null,
+      l2: l2
+        ? {
+            hits: stats.l2Hits,
+            failing: this.stack.l2Failing,
+            circuit: l2.breaker?.state ?? 'closed',
+            circuitOpens: l2.breaker?.opens ?? 0,
+            skipped: l2.skipped,
+          }
+        : null,
       staleHits: stats.staleHits,
       misses: stats.misses,
       sets: stats.sets,

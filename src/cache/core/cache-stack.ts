@@ -11,6 +11,7 @@ import { ErrorReporter } from './error-reporter.js';
 import { FillLock, type FillLockOptions } from './fill-lock.js';
 import { LocalTier } from './local-tier.js';
 import { CacheFills, type FillResult } from './cache-fills.js';
+import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { fillOf } from './fill.js';
 import { CacheWrites } from './cache-writes.js';
 import { PendingTagFence } from './pending-tag-fence.js';
@@ -29,6 +30,8 @@ export interface StackConfig {
   keyGroup: (key: string) => string;
   /** Cross-instance stampede lock, or false to let every instance load on its own. */
   lock: FillLockOptions | false;
+  /** Skip Redis while it keeps failing, or false to always try it. */
+  circuit: CircuitBreakerOptions | false;
   /** Name of the root namespace, which every entry depends on. */
   rootNamespace: string;
 }
@@ -78,7 +81,14 @@ export class CacheStack {
     };
     this.l2 =
       l2 &&
-      new RemoteTier(l2, this.reporter, (message) => this.busLink.notify(message), `n:${config.rootNamespace}`, timer);
+      new RemoteTier(
+        l2,
+        this.reporter,
+        (message) => this.busLink.notify(message),
+        `n:${config.rootNamespace}`,
+        timer,
+        config.circuit ? new CircuitBreaker(config.circuit) : undefined,
+      );
     this.writes = new CacheWrites(config, this.codec, this.local, this.l2, this.busLink, this.telemetry);
     let lock: FillLock | undefined;
     if (this.l2 && config.lock) {

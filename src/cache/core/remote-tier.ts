@@ -1,6 +1,7 @@
 import type { BusMessage } from '../bus/bus-message.js';
 import type { FillToken, L2Cache, L2RawEntry, L2Write, Notify } from '../l2/l2-cache.js';
 import type { ErrorReporter } from './error-reporter.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
 import { PendingInvalidations } from './pending-invalidations.js';
 
 /** Receives the duration of each L2 operation (seconds) while `enabled`. */
@@ -26,6 +27,8 @@ export class RemoteTier {
     rootDep: string,
     /** Where operation durations go, when anyone listens. */
     private readonly timer?: OperationTimer,
+    /** Skips Redis while it keeps failing (undefined: never skip). */
+    readonly breaker?: CircuitBreaker,
   ) {
     this.pending = new PendingInvalidations(rootDep);
   }
@@ -86,8 +89,12 @@ export class RemoteTier {
     return done !== undefined;
   }
 
+  /** Operations not sent because the circuit was open. */
+  skipped = 0;
+
   /** Replays what failed while Redis was down; called when the client (re)connects. */
   async flushPending(): Promise<void> {
+    this.breaker?.reset();
     if (this.pending.size > 0) await this.run('invalidate', async () => true);
   }
 
@@ -98,14 +105,20 @@ export class RemoteTier {
   }
 
   private async run<R extends NonNullable<unknown>>(operation: string, op: () => Promise<R>): Promise<R | undefined> {
+    if (this.breaker && !this.breaker.allow()) {
+      this.skipped++;
+      return undefined;
+    }
     const started = this.timer?.enabled ? performance.now() : undefined;
     try {
       if (this.pending.size > 0) await this.pending.flush(this.l2, this.notify);
       const result = await op();
+      this.breaker?.success();
       this.reporter.recovered('l2');
       if (started !== undefined) this.timer!.record(operation, (performance.now() - started) / 1000);
       return result;
     } catch (error) {
+      this.breaker?.failure();
       this.reporter.report('l2', operation, error);
       return undefined;
     }

@@ -34,6 +34,7 @@ export class CacheMetricsCollector implements OnModuleInit, OnModuleDestroy {
     @InjectMetric(METRICS.l1MaxBytes) private readonly l1MaxBytes: Gauge,
     @InjectMetric(`${METRICS.l1Evictions}_total`) private readonly l1Evictions: Counter,
     @InjectMetric(METRICS.l2Up) private readonly l2Up: Gauge,
+    @InjectMetric(METRICS.l2CircuitOpen) private readonly l2Circuit: Gauge,
     @InjectMetric(METRICS.busSubscribed) private readonly busSubscribed: Gauge,
   ) {
     this.groups = new GroupLimiter(options.maxGroups ?? 100);
@@ -86,6 +87,7 @@ export class CacheMetricsCollector implements OnModuleInit, OnModuleDestroy {
       evictionsSeen = evictions;
     });
     onScrape(this.l2Up, () => this.l2Up.set(stats().l2 && !stats().l2!.failing ? 1 : 0));
+    onScrape(this.l2Circuit, () => this.l2Circuit.set(stats().l2 && stats().l2!.circuit !== 'closed' ? 1 : 0));
     onScrape(this.busSubscribed, () => this.busSubscribed.set(stats().bus?.trusted ? 1 : 0));
   }
 

@@ -20,6 +20,7 @@ export const METRICS = {
   l1MaxBytes: 'cache_l1_max_bytes',
   l1Evictions: 'cache_l1_evictions',
   l2Up: 'cache_l2_up',
+  l2CircuitOpen: 'cache_l2_circuit_open',
   busSubscribed: 'cache_bus_subscribed',
 } as const;
 
@@ -68,6 +69,10 @@ export const metricProviders = [
   makeGaugeProvider({ name: METRICS.l1MaxBytes, help: 'Byte limit of the in-process cache' }),
   makeCounterProvider({ name: `${METRICS.l1Evictions}_total`, help: 'Entries evicted from L1 by its limits' }),
   makeGaugeProvider({ name: METRICS.l2Up, help: '1 while Redis answers, 0 while its operations fail' }),
+  makeGaugeProvider({
+    name: METRICS.l2CircuitOpen,
+    help: '1 while the circuit breaker skips Redis (open or probing), 0 when closed',
+  }),
   makeGaugeProvider({
     name: METRICS.busSubscribed,
     help: '1 while the invalidation bus is subscribed (L1 trusted), 0 otherwise',
