@@ -31,6 +31,11 @@ export interface CacheModuleOptions {
   namespace?: string;
   /** Default freshness of an entry, in ms. Default 60 000. */
   ttl?: number;
+  /**
+   * Cut a loader off after this many ms: its AbortSignal aborts and every caller waiting on it gets
+   * CacheLoaderTimeoutError. 0: never. Default: `fillWindow` (60 000).
+   */
+  loaderTimeout?: number;
   /** Default grace after `ttl` during which a stale entry is served while it refreshes, in ms. Default 0. */
   grace?: number;
   /** L1 limits, or `false` for a Redis-only cache. */

@@ -21,6 +21,7 @@ const schema = z.strictObject({
     .optional(),
   ttl: ms('ttl').positive('ttl must be > 0 ms (there are no eternal entries)').optional(),
   grace: ms('grace').nonnegative('grace must be ≥ 0 ms').optional(),
+  loaderTimeout: ms('loaderTimeout').nonnegative('loaderTimeout must be ≥ 0 ms (0: never)').optional(),
   l1: z
     .union([
       z.literal(false),

@@ -163,6 +163,8 @@ function createStack(options: CacheModuleOptions, redis: RedisConnection | null)
     {
       ttl: options.ttl ?? 60_000,
       grace: options.grace ?? 0,
+      // A load running past the fill window could not store its result anyway.
+      loaderTimeout: options.loaderTimeout ?? options.fillWindow ?? 60_000,
       keyGroup: options.keyGroup ?? defaultKeyGroup,
       rootNamespace: options.namespace ?? 'default',
       lock:

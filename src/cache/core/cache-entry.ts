@@ -21,7 +21,12 @@ export interface CacheSetOptions {
   tags?: readonly string[];
   /** Keys (in the same namespace) whose change or deletion also invalidates this entry. */
   dependsOn?: readonly string[];
+  /** Cut the loader off after this many ms (its signal is aborted). Default: the module's `loaderTimeout`. */
+  timeout?: number;
 }
 
-/** Produces the value of a missing or expired entry. */
-export type Loader<T> = () => T | Promise<T>;
+/**
+ * Produces the value of a missing or expired entry. `signal` aborts when the loader is cut off
+ * (timeout): pass it to fetch, database drivers… so the work stops too.
+ */
+export type Loader<T> = (signal: AbortSignal) => T | Promise<T>;

@@ -1,4 +1,5 @@
 import type { SharedEntry } from '../l1/l1-cache.js';
+import { CacheLoaderTimeoutError } from '../errors/cache-loader-timeout.error.js';
 import type { Loader } from './cache-entry.js';
 import type { EntryCodec } from './entry-codec.js';
 import type { FillLock } from './fill-lock.js';
@@ -45,7 +46,7 @@ export class CacheFills {
     const started = this.local.mark();
     const token = await this.l2?.beginFill(fill.full, fill.deps, fill.ttl + fill.grace);
     const loadStart = this.telemetry.timing ? performance.now() : undefined;
-    const value = await loader();
+    const value = await withTimeout(fill, loader);
     if (loadStart !== undefined) this.telemetry.operation('loader', 'load', (performance.now() - loadStart) / 1000);
     const payload = this.codec.encode(fill.full, value);
     const entry = this.codec.local(fill.full, payload, fill.deps, Date.now(), fill.ttl, fill.grace);
@@ -63,5 +64,24 @@ export class CacheFills {
     if (unchangedHere) this.local.store(fill.full, entry, payload.length);
     this.telemetry.set(this.l2 ? 'l2' : 'l1', fill.key, payload.length);
     return { entry, stored: true };
+  }
+}
+
+/** Runs the loader, cut off after `fill.timeout` ms: its signal aborts and the caller gets an error. */
+async function withTimeout(fill: Fill, loader: Loader<unknown>): Promise<unknown> {
+  const controller = new AbortController();
+  if (fill.timeout === 0) return loader(controller.signal);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new CacheLoaderTimeoutError(`The loader of "${fill.key}" ran longer than ${fill.timeout} ms.`);
+      controller.abort(error);
+      reject(error);
+    }, fill.timeout);
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(() => loader(controller.signal)), timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -27,6 +27,8 @@ export interface StackConfig {
   ttl: number;
   /** Default grace, ms. */
   grace: number;
+  /** Default loader timeout, ms (0: none). */
+  loaderTimeout: number;
   keyGroup: (key: string) => string;
   /** Cross-instance stampede lock, or false to let every instance load on its own. */
   lock: FillLockOptions | false;

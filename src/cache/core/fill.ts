@@ -8,6 +8,8 @@ import type { NamespacePath } from './namespace-path.js';
 export interface FillDefaults {
   ttl: number;
   grace: number;
+  /** ms; 0 for none. */
+  loaderTimeout: number;
 }
 
 /** One entry about to be written: its full key, what it depends on, and its lifetime (ms). */
@@ -17,6 +19,8 @@ export interface Fill {
   deps: readonly string[];
   ttl: number;
   grace: number;
+  /** Loader timeout, ms (0: none). */
+  timeout: number;
 }
 
 export function fillOf(
@@ -33,6 +37,7 @@ export function fillOf(
     deps: options.dependsOn?.length ? [...deps, ...options.dependsOn.map((k) => keyDep(ns.keyOf(k)))] : deps,
     ttl: duration(full, 'ttl', options.ttl ?? defaults.ttl, 1),
     grace: duration(full, 'grace', options.grace ?? defaults.grace, 0),
+    timeout: duration(full, 'timeout', options.timeout ?? defaults.loaderTimeout, 0),
   };
 }
 
