@@ -57,6 +57,8 @@ export interface CacheModuleOptions {
    * on). Turn off only for a single instance: with the bus, L1 is bypassed while it is disconnected.
    */
   bus?: boolean;
+  /** Values whose serialized size exceeds this many bytes are not cached (counted, logged once). Default 8 MiB. */
+  maxValueBytes?: number;
   /** Compress payloads larger than this many bytes (brotli); `false` never compresses. Default 16 384. */
   compressAbove?: number | false;
   /**

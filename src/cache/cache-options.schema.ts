@@ -69,6 +69,7 @@ const schema = z.strictObject({
     ])
     .optional(),
   compressAbove: z.union([z.literal(false), bytes('compressAbove')]).optional(),
+  maxValueBytes: bytes('maxValueBytes').optional(),
   fillWindow: ms('fillWindow').positive('fillWindow must be > 0 ms').optional(),
   serializer: z
     .custom<object>(

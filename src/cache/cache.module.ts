@@ -165,6 +165,7 @@ function createStack(options: CacheModuleOptions, redis: RedisConnection | null)
       grace: options.grace ?? 0,
       // A load running past the fill window could not store its result anyway.
       loaderTimeout: options.loaderTimeout ?? options.fillWindow ?? 60_000,
+      maxValueBytes: options.maxValueBytes ?? 8 * MiB,
       keyGroup: options.keyGroup ?? defaultKeyGroup,
       rootNamespace: options.namespace ?? 'default',
       lock:

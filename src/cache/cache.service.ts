@@ -36,6 +36,8 @@ export interface CacheStatsSnapshot {
   lockWaits: number;
   lockTimeouts: number;
   corrupt: number;
+  /** Values over `maxValueBytes`, returned or accepted but not cached. */
+  oversized: number;
   errors: number;
   /** Times invalidations pending during a Redis outage overflowed and everything was invalidated. */
   pendingOverflows: number;
@@ -94,6 +96,7 @@ export class CacheService extends CacheView {
       lockWaits: stats.lockWaits,
       lockTimeouts: stats.lockTimeouts,
       corrupt: stats.corrupt,
+      oversized: stats.oversized,
       errors: this.stack.errors,
       pendingOverflows: this.stack.l2?.pendingOverflows ?? 0,
       bus: this.stack.busState(),

@@ -28,6 +28,7 @@ export class CacheFills {
     private readonly telemetry: Telemetry,
     private readonly pendingTags: PendingTagFence,
     private readonly lock: FillLock | undefined,
+    private readonly maxValueBytes: number,
   ) {}
 
   /** Loads under the cross-instance lock (when there is one) and stores the result. */
@@ -50,6 +51,10 @@ export class CacheFills {
     if (loadStart !== undefined) this.telemetry.operation('loader', 'load', (performance.now() - loadStart) / 1000);
     const payload = this.codec.encode(fill.full, value);
     const entry = this.codec.local(fill.full, payload, fill.deps, Date.now(), fill.ttl, fill.grace);
+    if (payload.length > this.maxValueBytes) {
+      this.telemetry.oversized(fill.key, payload.length, this.maxValueBytes);
+      return { entry, stored: false };
+    }
     if (this.pendingTags.blocks(fill.deps)) {
       this.telemetry.fillRefused(fill.key);
       return { entry, stored: false };

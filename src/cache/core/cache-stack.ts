@@ -29,6 +29,8 @@ export interface StackConfig {
   grace: number;
   /** Default loader timeout, ms (0: none). */
   loaderTimeout: number;
+  /** Serialized values larger than this are not cached (counted, logged once). */
+  maxValueBytes: number;
   keyGroup: (key: string) => string;
   /** Cross-instance stampede lock, or false to let every instance load on its own. */
   lock: FillLockOptions | false;
@@ -72,7 +74,7 @@ export class CacheStack {
     this.reporter = new ErrorReporter(logger, this.events);
     this.codec = new EntryCodec(codec);
     this.local = new LocalTier(l1);
-    this.telemetry = new Telemetry(this.stats, this.events, config.keyGroup);
+    this.telemetry = new Telemetry(this.stats, this.events, config.keyGroup, logger);
     this.busLink = new BusLink(this.local, this.telemetry);
     const telemetry = this.telemetry;
     const timer = {
@@ -100,7 +102,15 @@ export class CacheStack {
       };
       lock = new FillLock(this.l2, config.lock, readFresh, this.stats);
     }
-    this.fills = new CacheFills(this.codec, this.local, this.l2, this.telemetry, this.pendingTags, lock);
+    this.fills = new CacheFills(
+      this.codec,
+      this.local,
+      this.l2,
+      this.telemetry,
+      this.pendingTags,
+      lock,
+      config.maxValueBytes,
+    );
   }
 
   /** Connects the bus (see BusLink): until it is subscribed, L1 is bypassed. */

@@ -13,6 +13,8 @@ export class CacheStats {
   fillsRefused = 0;
   /** Background refreshes whose loader failed (the stale value kept being served). */
   refreshFailures = 0;
+  /** Values larger than `maxValueBytes`: returned or accepted, but not cached. */
+  oversized = 0;
   /** Undecodable L2 entries found (each was removed and treated as a miss). */
   corrupt = 0;
   /** Fills that found another instance's lock and waited for its entry. */

@@ -32,10 +32,17 @@ export class CacheWrites {
     entries: readonly ({ key: string; value: unknown } & CacheSetOptions)[],
   ): Promise<void> {
     const now = Date.now();
-    const writes = entries.map((entry) => {
+    const encoded = entries.map((entry) => {
       const fill = fillOf(this.config, ns, entry.key, ns.keyOf(entry.key), entry);
       return { fill, payload: this.codec.encode(fill.full, entry.value) };
     });
+    const limit = this.config.maxValueBytes;
+    const oversized = encoded.filter(({ payload }) => payload.length > limit);
+    // Too big to cache: the key must not keep its previous value either.
+    for (const { fill, payload } of oversized) this.telemetry.oversized(fill.key, payload.length, limit);
+    if (oversized.length > 0) await this.deleteFull(oversized.map(({ fill }) => fill.full));
+    const writes = encoded.filter(({ payload }) => payload.length <= limit);
+    if (writes.length === 0) return;
     this.local.invalidate({ keys: writes.map(({ fill }) => fill.full) });
     const since = this.local.mark();
     // If Redis fails, this instance keeps the new value in L1 and the older L2 copy is dropped on recovery.
@@ -46,6 +53,11 @@ export class CacheWrites {
       this.local.store(fill.full, entry, payload.length, since);
       this.telemetry.set(this.l2 ? 'l2' : 'l1', fill.key, payload.length);
     }
+  }
+
+  private async deleteFull(fulls: readonly string[]): Promise<void> {
+    this.local.invalidate({ keys: fulls });
+    await this.l2?.delete(fulls);
   }
 
   /** Removes a key everywhere; returns true if it held a value in L1 or L2. */

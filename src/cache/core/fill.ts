@@ -10,6 +10,8 @@ export interface FillDefaults {
   grace: number;
   /** ms; 0 for none. */
   loaderTimeout: number;
+  /** Serialized values larger than this many bytes are not cached. */
+  maxValueBytes: number;
 }
 
 /** One entry about to be written: its full key, what it depends on, and its lifetime (ms). */

@@ -1,15 +1,29 @@
 import type { BusMessage } from '../bus/bus-message.js';
 import type { CacheEvents } from '../events/cache-events.js';
 import type { CacheLayer } from '../events/cache-events.interface.js';
+import type { Logger } from '@nestjs/common';
 import type { CacheStats } from './cache-stats.js';
 
 /** Counts what the engine does and emits the matching typed events (with key groups, never keys). */
 export class Telemetry {
+  private warnedOversized = false;
+
   constructor(
     readonly stats: CacheStats,
     readonly events: CacheEvents,
     private readonly keyGroup: (key: string) => string,
+    private readonly logger?: Pick<Logger, 'warn'>,
   ) {}
+
+  /** A value too big to cache: counted every time, logged once. */
+  oversized(key: string, bytes: number, limit: number): void {
+    this.stats.oversized++;
+    if (this.warnedOversized) return;
+    this.warnedOversized = true;
+    this.logger?.warn(
+      `A value of ${bytes} bytes (group "${this.keyGroup(key)}") is larger than maxValueBytes (${limit}): not cached. Further ones are counted in stats().oversized, not logged.`,
+    );
+  }
 
   hit(layer: CacheLayer, key: string, stale: boolean): void {
     if (stale) this.stats.staleHits++;
