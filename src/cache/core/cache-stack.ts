@@ -11,6 +11,7 @@ import { ErrorReporter } from './error-reporter.js';
 import { FillLock, type FillLockOptions } from './fill-lock.js';
 import { LocalTier } from './local-tier.js';
 import { CacheFills, type FillResult } from './cache-fills.js';
+import { RemoteReads } from './remote-reads.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { fillOf } from './fill.js';
 import { CacheWrites } from './cache-writes.js';
@@ -59,6 +60,8 @@ export class CacheStack {
   /** set, delete and every kind of invalidation. */
   readonly writes: CacheWrites;
   private readonly fills: CacheFills;
+  /** Present when there is an L2. */
+  private readonly reads: RemoteReads | undefined;
   /** Tags of uncommitted transactions in this process; see PendingTagFence. */
   readonly pendingTags = new PendingTagFence();
   /** Told of every get/getOrSet (the warming module's access tracker samples them). */
@@ -76,13 +79,6 @@ export class CacheStack {
     this.local = new LocalTier(l1);
     this.telemetry = new Telemetry(this.stats, this.events, config.keyGroup, logger);
     this.busLink = new BusLink(this.local, this.telemetry);
-    const telemetry = this.telemetry;
-    const timer = {
-      get enabled() {
-        return telemetry.timing;
-      },
-      record: (operation: string, seconds: number) => telemetry.operation('l2', operation, seconds),
-    };
     this.l2 =
       l2 &&
       new RemoteTier(
@@ -90,14 +86,15 @@ export class CacheStack {
         this.reporter,
         (message) => this.busLink.notify(message),
         `n:${config.rootNamespace}`,
-        timer,
+        this.telemetry.l2Timer,
         config.circuit ? new CircuitBreaker(config.circuit) : undefined,
       );
+    this.reads = this.l2 && new RemoteReads(this.l2, this.local, this.codec, this.stats);
     this.writes = new CacheWrites(config, this.codec, this.local, this.l2, this.busLink, this.telemetry);
     let lock: FillLock | undefined;
     if (this.l2 && config.lock) {
       const readFresh = async (full: string) => {
-        const entry = (await this.readRemoteMany([full]))[0];
+        const entry = (await this.reads!.many([full]))[0];
         return entry !== undefined && Date.now() < entry.freshUntil ? entry : undefined;
       };
       lock = new FillLock(this.l2, config.lock, readFresh, this.stats);
@@ -163,7 +160,7 @@ export class CacheStack {
   }
 
   private async getRemote<T>(key: string, full: string, now: number): Promise<T | undefined> {
-    const remote = this.l2 && (await this.readRemote(full));
+    const remote = this.l2 && (await this.reads!.one(full));
     if (remote !== undefined && now < remote.freshUntil) return this.hit('l2', key, remote);
     this.miss(key);
     return undefined;
@@ -179,7 +176,7 @@ export class CacheStack {
       if (local !== undefined && now < local.freshUntil) out[i] = this.hit('l1', keys[i]!, local);
       else remoteAt.push(i);
     });
-    const remote = this.l2 && remoteAt.length > 0 ? await this.readRemoteMany(remoteAt.map((i) => fulls[i]!)) : [];
+    const remote = this.l2 && remoteAt.length > 0 ? await this.reads!.many(remoteAt.map((i) => fulls[i]!)) : [];
     remoteAt.forEach((i, j) => {
       const entry = remote[j];
       if (entry !== undefined && now < entry.freshUntil) out[i] = this.hit('l2', keys[i]!, entry);
@@ -214,7 +211,7 @@ export class CacheStack {
     let stale = local;
     let staleLayer: 'l1' | 'l2' = 'l1';
     if (this.l2) {
-      const remote = await this.readRemote(full);
+      const remote = await this.reads!.one(full);
       if (remote !== undefined && now < remote.freshUntil) return this.hit('l2', key, remote);
       if (stale === undefined && remote !== undefined) [stale, staleLayer] = [remote, 'l2'];
     }
@@ -272,31 +269,6 @@ export class CacheStack {
       (mark) => this.local.unchangedSince(mark, full, fill.deps),
     );
     return { value: valueOf<T>(result.entry), stored: result.stored };
-  }
-
-  private async readRemote(full: string): Promise<SharedEntry | undefined> {
-    return (await this.readRemoteMany([full]))[0];
-  }
-
-  /** One L2 round trip; fresh and stale entries are refilled into L1 unless invalidated meanwhile. */
-  private async readRemoteMany(fulls: readonly string[]): Promise<(SharedEntry | undefined)[]> {
-    const started = this.local.mark();
-    const raw = (await this.l2!.read(fulls)) ?? [];
-    const now = Date.now();
-    return raw.map((item, i) => {
-      const full = fulls[i]!;
-      if (item === undefined || item.pttl <= 0) return undefined;
-      let entry: SharedEntry;
-      try {
-        entry = this.codec.remote(item, now);
-      } catch (error) {
-        this.stats.corrupt++;
-        this.l2!.dropCorrupt(full, error);
-        return undefined;
-      }
-      this.local.store(full, entry, item.payload.length, started);
-      return entry;
-    });
   }
 
   private hit<T>(layer: 'l1' | 'l2', key: string, entry: SharedEntry, stale = false): T {

@@ -3,6 +3,7 @@ import type { CacheEvents } from '../events/cache-events.js';
 import type { CacheLayer } from '../events/cache-events.interface.js';
 import type { Logger } from '@nestjs/common';
 import type { CacheStats } from './cache-stats.js';
+import type { OperationTimer } from './remote-tier.js';
 
 /** Counts what the engine does and emits the matching typed events (with key groups, never keys). */
 export class Telemetry {
@@ -54,6 +55,17 @@ export class Telemetry {
 
   operation(layer: 'l2' | 'loader', operation: string, seconds: number): void {
     this.events.emit('operation', { layer, operation, seconds });
+  }
+
+  /** What RemoteTier reports its Redis operations' durations to (timed only while listened to). */
+  get l2Timer(): OperationTimer {
+    const timing = () => this.timing;
+    return {
+      get enabled() {
+        return timing();
+      },
+      record: (operation, seconds) => this.operation('l2', operation, seconds),
+    };
   }
 
   fillRefused(key: string): void {

@@ -1,0 +1,40 @@
+import type { SharedEntry } from '../l1/l1-cache.js';
+import type { CacheStats } from './cache-stats.js';
+import type { EntryCodec } from './entry-codec.js';
+import type { LocalTier } from './local-tier.js';
+import type { RemoteTier } from './remote-tier.js';
+
+/** Reads from L2, decoded, and refilled into L1 unless invalidated meanwhile. */
+export class RemoteReads {
+  constructor(
+    private readonly l2: RemoteTier,
+    private readonly local: LocalTier,
+    private readonly codec: EntryCodec,
+    private readonly stats: CacheStats,
+  ) {}
+
+  async one(full: string): Promise<SharedEntry | undefined> {
+    return (await this.many([full]))[0];
+  }
+
+  /** One L2 round trip; fresh and stale entries are refilled into L1; undecodable ones are dropped. */
+  async many(fulls: readonly string[]): Promise<(SharedEntry | undefined)[]> {
+    const started = this.local.mark();
+    const raw = (await this.l2.read(fulls)) ?? [];
+    const now = Date.now();
+    return raw.map((item, i) => {
+      const full = fulls[i]!;
+      if (item === undefined || item.pttl <= 0) return undefined;
+      let entry: SharedEntry;
+      try {
+        entry = this.codec.remote(item, now);
+      } catch (error) {
+        this.stats.corrupt++;
+        this.l2.dropCorrupt(full, error);
+        return undefined;
+      }
+      this.local.store(full, entry, item.payload.length, started);
+      return entry;
+    });
+  }
+}
