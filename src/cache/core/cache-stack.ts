@@ -141,11 +141,10 @@ export class CacheStack {
   get<T>(ns: NamespacePath, key: string): Promise<T | undefined> {
     this.onAccess?.(ns.name, key);
     try {
-      const full = ns.keyOf(key);
-      const now = Date.now();
-      const local = this.local.lookup(full, now);
-      if (local !== undefined && now < local.freshUntil) return Promise.resolve(this.hit<T>('l1', key, local));
-      return this.getRemote<T>(key, full, now);
+      // Stored values are never undefined, so undefined from peek is an L1 miss.
+      const local = this.peek<T>(ns, key);
+      if (local !== undefined) return Promise.resolve(local);
+      return this.getRemote<T>(key, ns.keyOf(key), Date.now());
     } catch (error) {
       return Promise.reject(error as Error);
     }

@@ -76,7 +76,12 @@ export class CacheMetricsCollector implements OnModuleInit, OnModuleDestroy {
       this.http.onResult((route, result) => this.httpResults.inc({ route: this.routes.label(route), result })),
     );
     // Gauges read the engine when Prometheus scrapes; the last app instance in a process wins.
-    const stats = () => this.cache.stats();
+    // One snapshot serves all the gauges of a scrape.
+    let snapshot: { at: number; value: ReturnType<CacheService['stats']> } | undefined;
+    const stats = () => {
+      if (!snapshot || Date.now() - snapshot.at > 100) snapshot = { at: Date.now(), value: this.cache.stats() };
+      return snapshot.value;
+    };
     let evictionsSeen = 0;
     onScrape(this.l1Entries, () => this.l1Entries.set(stats().l1?.entries ?? 0));
     onScrape(this.l1Bytes, () => this.l1Bytes.set(stats().l1?.bytes ?? 0));

@@ -138,22 +138,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
 
   async job(id: string): Promise<Record<string, unknown> | undefined> {
     const job = await this.queue.getJob(id);
-    if (!job) return undefined;
-    const progress =
-      typeof job.progress === 'object' ? (job.progress as { done: number; total: number; percent: number }) : null;
-    return {
-      id: job.id,
-      warmer: job.data.warmer,
-      reason: job.data.reason,
-      state: await job.getState(),
-      progress: progress?.percent ?? (typeof job.progress === 'number' ? job.progress : 0),
-      done: progress?.done ?? null,
-      total: progress?.total ?? null,
-      attempts: job.attemptsMade,
-      items: job.returnvalue?.items ?? null,
-      durationMs: job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : null,
-      error: job.failedReason || null,
-    };
+    return job && this.describe(job);
   }
 
   async warmers(): Promise<WarmerInfo[]> {
@@ -175,7 +160,25 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
   /** Warm jobs currently waiting or running, for the dashboard. */
   async running(): Promise<Record<string, unknown>[]> {
     const jobs = await this.queue.getJobs(['active', 'waiting', 'prioritized', 'delayed'], 0, 20);
-    return Promise.all(jobs.map((j) => this.job(j.id!))) as Promise<Record<string, unknown>[]>;
+    return Promise.all(jobs.map((job) => this.describe(job)));
+  }
+
+  private async describe(job: Job<WarmJobData, WarmJobResult>): Promise<Record<string, unknown>> {
+    const progress =
+      typeof job.progress === 'object' ? (job.progress as { done: number; total: number; percent: number }) : null;
+    return {
+      id: job.id,
+      warmer: job.data.warmer,
+      reason: job.data.reason,
+      state: await job.getState(),
+      progress: progress?.percent ?? (typeof job.progress === 'number' ? job.progress : 0),
+      done: progress?.done ?? null,
+      total: progress?.total ?? null,
+      attempts: job.attemptsMade,
+      items: job.returnvalue?.items ?? null,
+      durationMs: job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : null,
+      error: job.failedReason || null,
+    };
   }
 
   async hot(n = 20): Promise<HotKey[]> {
