@@ -18,7 +18,13 @@ export interface RedisModuleOptions {
   url?: string;
   /** An existing ioredis client; the module defines its scripts on it and never closes it. */
   client?: Redis;
-  /** A Redis command that takes longer than this many ms fails (and the cache fails open). Default 1000. */
+  /**
+   * Soft timeout: a read (or a step of a fill) that Redis has not answered within this many ms is
+   * treated as a miss and the loader runs; the command goes on in the background. 0: wait up to
+   * `commandTimeout`. Default 250.
+   */
+  softTimeout?: number;
+  /** Hard timeout: a Redis command that takes longer than this many ms fails (and the cache fails open). Default 1000. */
   commandTimeout?: number;
   /** Give up a connection attempt after this many ms. Default 2000. */
   connectTimeout?: number;

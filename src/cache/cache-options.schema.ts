@@ -43,6 +43,7 @@ const schema = z.strictObject({
         client: z
           .custom<object>((v) => typeof v === 'object' && v !== null, 'redis.client must be an ioredis client')
           .optional(),
+        softTimeout: ms('redis.softTimeout').nonnegative('redis.softTimeout must be ≥ 0 ms (0: none)').optional(),
         commandTimeout: ms('redis.commandTimeout').positive().optional(),
         connectTimeout: ms('redis.connectTimeout').positive().optional(),
       }),

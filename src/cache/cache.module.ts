@@ -168,6 +168,7 @@ function createStack(options: CacheModuleOptions, redis: RedisConnection | null)
       maxValueBytes: options.maxValueBytes ?? 8 * MiB,
       keyGroup: options.keyGroup ?? defaultKeyGroup,
       rootNamespace: options.namespace ?? 'default',
+      softTimeout: options.redis ? (options.redis.softTimeout ?? 250) : 0,
       lock:
         options.lock === false ? false : { ttl: options.lock?.ttl ?? 10_000, maxWait: options.lock?.maxWait ?? 5_000 },
       circuit:

@@ -22,9 +22,17 @@ export interface CacheStatsSnapshot {
   } | null;
   /**
    * `failing`: Redis operations fail right now (from the first error to the next success).
-   * `circuit`: closed, open (Redis skipped) or half-open; `skipped`: operations not sent while open.
+   * `circuit`: closed, open (Redis skipped) or half-open; `skipped`: operations not sent while open;
+   * `softTimeouts`: reads and fill steps Redis answered too slowly, served as misses.
    */
-  l2: { hits: number; failing: boolean; circuit: CircuitState; circuitOpens: number; skipped: number } | null;
+  l2: {
+    hits: number;
+    failing: boolean;
+    circuit: CircuitState;
+    circuitOpens: number;
+    skipped: number;
+    softTimeouts: number;
+  } | null;
   staleHits: number;
   misses: number;
   sets: number;
@@ -84,6 +92,7 @@ export class CacheService extends CacheView {
             circuit: l2.breaker?.state ?? 'closed',
             circuitOpens: l2.breaker?.opens ?? 0,
             skipped: l2.skipped,
+            softTimeouts: l2.softTimeouts,
           }
         : null,
       staleHits: stats.staleHits,

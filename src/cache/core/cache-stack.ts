@@ -35,6 +35,8 @@ export interface StackConfig {
   keyGroup: (key: string) => string;
   /** Cross-instance stampede lock, or false to let every instance load on its own. */
   lock: FillLockOptions | false;
+  /** Reads and fill steps Redis has not answered within this many ms are misses (0: none). */
+  softTimeout: number;
   /** Skip Redis while it keeps failing, or false to always try it. */
   circuit: CircuitBreakerOptions | false;
   /** Name of the root namespace, which every entry depends on. */
@@ -88,6 +90,7 @@ export class CacheStack {
         `n:${config.rootNamespace}`,
         this.telemetry.l2Timer,
         config.circuit ? new CircuitBreaker(config.circuit) : undefined,
+        config.softTimeout,
       );
     this.reads = this.l2 && new RemoteReads(this.l2, this.local, this.codec, this.stats);
     this.writes = new CacheWrites(config, this.codec, this.local, this.l2, this.busLink, this.telemetry);

@@ -29,6 +29,8 @@ export class RemoteTier {
     private readonly timer?: OperationTimer,
     /** Skips Redis while it keeps failing (undefined: never skip). */
     readonly breaker?: CircuitBreaker,
+    /** Reads and fill steps slower than this many ms are given up on (a miss); 0: wait for Redis. */
+    private readonly softTimeout = 0,
   ) {
     this.pending = new PendingInvalidations(rootDep);
   }
@@ -39,23 +41,27 @@ export class RemoteTier {
   }
 
   read(fulls: readonly string[]): Promise<(L2RawEntry | undefined)[] | undefined> {
-    return this.run('read', () => this.l2.read(fulls));
+    return this.soft(this.run('read', () => this.l2.read(fulls)));
   }
 
   beginFill(full: string, deps: readonly string[], ttl: number): Promise<FillToken | undefined> {
-    return this.run('fill', () => this.l2.beginFill(full, deps, ttl));
+    return this.soft(this.run('fill', () => this.l2.beginFill(full, deps, ttl)));
   }
 
-  /** True when stored, false when refused (something moved), undefined when Redis failed. */
+  /**
+   * True when stored, false when refused (something moved), undefined when Redis failed or was too
+   * slow (the caller then decides by its local fence; a late commit is still compare-and-set).
+   */
   commitFill(token: FillToken, write: L2Write): Promise<boolean | undefined> {
-    return this.run('fill', () => this.l2.commitFill(token, write));
+    return this.soft(this.run('fill', () => this.l2.commitFill(token, write)));
   }
 
   /** A lock token, null when another instance holds the lock, undefined when Redis failed. */
   tryLock(full: string, ttl: number): Promise<string | null | undefined> {
-    return this.run('lock', async () => (await this.l2.tryLock(full, ttl)) ?? false).then((r) =>
-      r === false ? null : r,
-    );
+    const attempt = this.run('lock', async () => (await this.l2.tryLock(full, ttl)) ?? false);
+    // A lock granted after we stopped waiting would block other instances for its whole ttl.
+    const late = (token: string | false) => void (token !== false && this.unlock(full, token));
+    return this.soft(attempt, late).then((r) => (r === false ? null : r));
   }
 
   unlock(full: string, token: string): Promise<true | undefined> {
@@ -91,6 +97,8 @@ export class RemoteTier {
 
   /** Operations not sent because the circuit was open. */
   skipped = 0;
+  /** Reads and fill steps given up on after the soft timeout (treated as misses). */
+  softTimeouts = 0;
 
   /** Replays what failed while Redis was down; called when the client (re)connects. */
   async flushPending(): Promise<void> {
@@ -102,6 +110,28 @@ export class RemoteTier {
   dropCorrupt(full: string, error: unknown): void {
     this.reporter.report('l2', 'decode', error);
     void this.delete([full]);
+  }
+
+  /**
+   * Resolves undefined once `softTimeout` ms pass (the operation goes on, bounded by the command
+   * timeout); `late` receives a result that arrives after that.
+   */
+  private soft<R>(operation: Promise<R | undefined>, late?: (result: R) => void): Promise<R | undefined> {
+    if (this.softTimeout === 0) return operation;
+    let timer: NodeJS.Timeout | undefined;
+    let gaveUp = false;
+    const cut = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => {
+        gaveUp = true;
+        this.softTimeouts++;
+        resolve(undefined);
+      }, this.softTimeout);
+    });
+    void operation.then((result) => {
+      clearTimeout(timer);
+      if (gaveUp && result !== undefined) late?.(result);
+    });
+    return Promise.race([operation, cut]);
   }
 
   private async run<R extends NonNullable<unknown>>(operation: string, op: () => Promise<R>): Promise<R | undefined> {

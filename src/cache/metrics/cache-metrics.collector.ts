@@ -35,6 +35,7 @@ export class CacheMetricsCollector implements OnModuleInit, OnModuleDestroy {
     @InjectMetric(`${METRICS.l1Evictions}_total`) private readonly l1Evictions: Counter,
     @InjectMetric(METRICS.l2Up) private readonly l2Up: Gauge,
     @InjectMetric(METRICS.l2CircuitOpen) private readonly l2Circuit: Gauge,
+    @InjectMetric(METRICS.l2SoftTimeouts) private readonly l2SoftTimeouts: Counter,
     @InjectMetric(METRICS.busSubscribed) private readonly busSubscribed: Gauge,
   ) {
     this.groups = new GroupLimiter(options.maxGroups ?? 100);
@@ -82,15 +83,11 @@ export class CacheMetricsCollector implements OnModuleInit, OnModuleDestroy {
       if (!snapshot || Date.now() - snapshot.at > 100) snapshot = { at: Date.now(), value: this.cache.stats() };
       return snapshot.value;
     };
-    let evictionsSeen = 0;
     onScrape(this.l1Entries, () => this.l1Entries.set(stats().l1?.entries ?? 0));
     onScrape(this.l1Bytes, () => this.l1Bytes.set(stats().l1?.bytes ?? 0));
     onScrape(this.l1MaxBytes, () => this.l1MaxBytes.set(stats().l1?.maxBytes ?? 0));
-    onScrape(this.l1Evictions, () => {
-      const evictions = stats().l1?.evictions ?? 0;
-      if (evictions > evictionsSeen) this.l1Evictions.inc(evictions - evictionsSeen);
-      evictionsSeen = evictions;
-    });
+    followCount(this.l1Evictions, () => stats().l1?.evictions ?? 0);
+    followCount(this.l2SoftTimeouts, () => stats().l2?.softTimeouts ?? 0);
     onScrape(this.l2Up, () => this.l2Up.set(stats().l2 && !stats().l2!.failing ? 1 : 0));
     onScrape(this.l2Circuit, () => this.l2Circuit.set(stats().l2 && stats().l2!.circuit !== 'closed' ? 1 : 0));
     onScrape(this.busSubscribed, () => this.busSubscribed.set(stats().bus?.trusted ? 1 : 0));
@@ -99,6 +96,16 @@ export class CacheMetricsCollector implements OnModuleInit, OnModuleDestroy {
   onModuleDestroy(): void {
     for (const off of this.off.splice(0)) off();
   }
+}
+
+/** A counter that follows one of the engine's own running counts, advanced at each scrape. */
+function followCount(counter: Counter, read: () => number): void {
+  let seen = 0;
+  onScrape(counter, () => {
+    const now = read();
+    if (now > seen) counter.inc(now - seen);
+    seen = now;
+  });
 }
 
 /** prom-client calls a metric's `collect` before each scrape (it is copied from the options). */

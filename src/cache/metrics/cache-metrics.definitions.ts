@@ -21,6 +21,7 @@ export const METRICS = {
   l1Evictions: 'cache_l1_evictions',
   l2Up: 'cache_l2_up',
   l2CircuitOpen: 'cache_l2_circuit_open',
+  l2SoftTimeouts: 'cache_l2_soft_timeouts_total',
   busSubscribed: 'cache_bus_subscribed',
 } as const;
 
@@ -72,6 +73,10 @@ export const metricProviders = [
   makeGaugeProvider({
     name: METRICS.l2CircuitOpen,
     help: '1 while the circuit breaker skips Redis (open or probing), 0 when closed',
+  }),
+  makeCounterProvider({
+    name: METRICS.l2SoftTimeouts,
+    help: 'Redis reads and fill steps slower than the soft timeout, served as misses',
   }),
   makeGaugeProvider({
     name: METRICS.busSubscribed,
