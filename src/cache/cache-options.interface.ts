@@ -44,6 +44,16 @@ export interface CacheModuleOptions {
   loaderTimeout?: number;
   /** Default grace after `ttl` during which a stale entry is served while it refreshes, in ms. Default 0. */
   grace?: number;
+  /**
+   * Fail-safe (RFC 5861 stale-if-error): entries are kept `maxStale` ms after their grace, and when
+   * the loader of an expired entry fails, the kept value answers instead of the error (marked stale).
+   * The loader is then not called again for that key for `retryAfter` ms, doubling per failure in a
+   * row up to `maxRetryAfter`. `when` picks the errors a kept value may hide (default: all but HTTP
+   * 4xx exceptions). `false` (default): entries are not kept; failed loads still back off.
+   * Defaults when on: maxStale 3 600 000, retryAfter 5 000, maxRetryAfter 60 000.
+   */
+  failSafe?:
+    { maxStale?: number; retryAfter?: number; maxRetryAfter?: number; when?: (error: unknown) => boolean } | false;
   /** L1 limits, or `false` for a Redis-only cache. */
   l1?: L1ModuleOptions | false;
   /** Redis connection, or `false` for an in-process-only cache. Required: there is no implicit localhost. */

@@ -69,6 +69,19 @@ const schema = z.strictObject({
       }),
     ])
     .optional(),
+  failSafe: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        maxStale: ms('failSafe.maxStale').nonnegative('failSafe.maxStale must be ≥ 0 ms').optional(),
+        retryAfter: ms('failSafe.retryAfter').positive('failSafe.retryAfter must be > 0 ms').optional(),
+        maxRetryAfter: ms('failSafe.maxRetryAfter').positive('failSafe.maxRetryAfter must be > 0 ms').optional(),
+        when: z
+          .custom<object>((v) => typeof v === 'function', 'failSafe.when must be a function of the error')
+          .optional(),
+      }),
+    ])
+    .optional(),
   compressAbove: z.union([z.literal(false), bytes('compressAbove')]).optional(),
   maxValueBytes: bytes('maxValueBytes').optional(),
   fillWindow: ms('fillWindow').positive('fillWindow must be > 0 ms').optional(),

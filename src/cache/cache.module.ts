@@ -30,6 +30,7 @@ import { HttpCacheEdge } from './http/http-cache.edge.js';
 import { CacheInvalidationModule, type CacheInvalidationOptions } from './invalidation/index.js';
 import { CacheService } from './cache.service.js';
 import { CacheStack } from './core/cache-stack.js';
+import { isOutage } from './core/fail-safe.js';
 import { NamespacePath } from './core/namespace-path.js';
 import { defaultKeyGroup } from './events/key-group.js';
 import { L1Cache } from './l1/l1-cache.js';
@@ -39,6 +40,8 @@ import { PayloadCodec } from './serialization/payload.codec.js';
 import { V8Serializer } from './serialization/v8.serializer.js';
 
 const MiB = 1024 * 1024;
+/** Default `failSafe.maxStale` when fail-safe is on: one hour. */
+const FAIL_SAFE_MAX_STALE = 3_600_000;
 
 /**
  * `CacheModule.forRoot({ redis: { url }, ttl: 60_000 })` or `forRootAsync({ useFactory, inject })`.
@@ -92,7 +95,11 @@ const MiB = 1024 * 1024;
       provide: HttpCacheContext,
       inject: [CACHE_MODULE_OPTIONS],
       useFactory: (options: CacheModuleOptions) =>
-        new HttpCacheContext(options.http ?? {}, { ttl: options.ttl ?? 60_000, grace: options.grace ?? 0 }),
+        new HttpCacheContext(options.http ?? {}, {
+          ttl: options.ttl ?? 60_000,
+          grace: options.grace ?? 0,
+          failSafe: options.failSafe ? (options.failSafe.maxStale ?? FAIL_SAFE_MAX_STALE) : 0,
+        }),
     },
     CacheService,
     HttpCacheEdge,
@@ -158,6 +165,7 @@ function createStack(options: CacheModuleOptions, redis: RedisConnection | null)
           maxEntryBytes: options.l1?.maxEntryBytes ?? MiB,
         });
   const l2 = redis ? new L2Cache(redis.client, prefix, options.fillWindow ?? 60_000) : undefined;
+  const failSafe = options.failSafe || undefined;
   const compressAbove = options.compressAbove === false ? Infinity : (options.compressAbove ?? 16_384);
   const stack = new CacheStack(
     {
@@ -168,6 +176,12 @@ function createStack(options: CacheModuleOptions, redis: RedisConnection | null)
       maxValueBytes: options.maxValueBytes ?? 8 * MiB,
       keyGroup: options.keyGroup ?? defaultKeyGroup,
       rootNamespace: options.namespace ?? 'default',
+      failSafe: failSafe ? (failSafe.maxStale ?? FAIL_SAFE_MAX_STALE) : 0,
+      failSafeRetry: {
+        retryAfter: failSafe?.retryAfter ?? 5_000,
+        maxRetryAfter: failSafe?.maxRetryAfter ?? 60_000,
+        when: failSafe?.when ?? isOutage,
+      },
       softTimeout: options.redis ? (options.redis.softTimeout ?? 250) : 0,
       lock:
         options.lock === false ? false : { ttl: options.lock?.ttl ?? 10_000, maxWait: options.lock?.maxWait ?? 5_000 },

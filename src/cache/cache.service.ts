@@ -40,6 +40,8 @@ export interface CacheStatsSnapshot {
   invalidations: number;
   fillsRefused: number;
   refreshFailures: number;
+  /** Answers given by an expired entry because its loader failed or was backing off (fail-safe). */
+  failSafe: number;
   /** getOrSet misses that waited for another instance's fill (the stampede lock), and waits that timed out. */
   lockWaits: number;
   lockTimeouts: number;
@@ -102,6 +104,7 @@ export class CacheService extends CacheView {
       invalidations: stats.invalidations,
       fillsRefused: stats.fillsRefused,
       refreshFailures: stats.refreshFailures,
+      failSafe: this.stack.failSafe.served,
       lockWaits: stats.lockWaits,
       lockTimeouts: stats.lockTimeouts,
       corrupt: stats.corrupt,

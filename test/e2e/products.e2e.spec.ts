@@ -24,7 +24,7 @@ describe('sample app: products through the cache', () => {
     const second = await http.get('/products/7').expect(200);
     expect(second.body).toEqual(first.body);
     expect(second.headers['x-cache']).toBe('HIT');
-    expect(second.headers['cache-control']).toBe('public, max-age=600, stale-while-revalidate=60');
+    expect(second.headers['cache-control']).toBe('public, max-age=600, stale-while-revalidate=60, stale-if-error=3600');
     expect(cache.stats().l1!.hits).toBe(hitsBefore + 1);
     await http
       .get('/products/7')

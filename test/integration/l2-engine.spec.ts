@@ -132,6 +132,33 @@ describe('L1 + L2 engine against real Redis', () => {
     await vi.waitFor(async () => expect(await redis.hexists(key, 'd')).toBe(0));
   });
 
+  it('treats wrong types, bad metadata and bad tag headers as corrupt misses, never as values', async () => {
+    const prefix = uniquePrefix();
+    const cache = await boot(prefix, { l1: false });
+    const full = (key: string) => `${prefix}:default:${key}`;
+    for (const key of ['string', 'meta', 'empty-header', 'ragged-header', 'detached']) {
+      await cache.set(key, `value of ${key}`, { tags: ['row:1'] });
+    }
+    await redis.del(full('string'));
+    await redis.set(full('string'), 'random bytes someone wrote');
+    await redis.hset(full('meta'), 'm', 'not,a,lifetime');
+    await redis.hset(full('empty-header'), 't', '');
+    await redis.hset(full('ragged-header'), 't', 'n:default\n');
+    // A header without its tag would let the value outlive `invalidateTags(['row:1'])`.
+    await redis.hset(full('detached'), 't', 'garbage without versions');
+
+    expect(await cache.get('string')).toBeUndefined();
+    expect(await cache.mget(['meta', 'empty-header', 'ragged-header'])).toEqual([undefined, undefined, undefined]);
+    expect(await cache.getOrSet('detached', () => 'reloaded')).toBe('reloaded');
+    expect(cache.stats().corrupt).toBe(5);
+    expect(cache.stats().errors).toBe(5); // counted as decode errors, not as Redis failures
+    expect(await redis.exists(full('string'))).toBe(0);
+    await vi.waitFor(async () => expect(await redis.hexists(full('meta'), 'd')).toBe(0));
+    // Reads of other keys were never affected.
+    await cache.set('fine', 1);
+    expect(await cache.get('fine')).toBe(1);
+  });
+
   it('compresses payloads above the threshold and reads them back', async () => {
     const prefix = uniquePrefix();
     const cache = await boot(prefix, { compressAbove: 1024, l1: false });

@@ -5,6 +5,8 @@ export interface CacheEntry<T = unknown> {
   freshUntil: number;
   /** After `freshUntil` and until this instant the entry may be served stale (grace). */
   staleUntil: number;
+  /** After `staleUntil` and until this instant the entry is kept only to stand in for a failing loader (fail-safe). */
+  keepUntil: number;
   /** When the entry was written (derived from remaining TTL for L2 entries, so clock-free). */
   storedAt: number;
   /** What the entry depends on: its namespace chain (`n:…`) and its tags (`t:…`). */
@@ -17,6 +19,11 @@ export interface CacheSetOptions {
   ttl?: number;
   /** How long after `ttl` an expired entry may still be served stale while it refreshes, in ms. */
   grace?: number;
+  /**
+   * Fail-safe: how long after its grace the entry is kept to stand in for a loader that fails, in
+   * ms (0: not kept). Defaults to the module's `failSafe.maxStale`.
+   */
+  failSafe?: number;
   /** Tags to invalidate the entry by, e.g. `['product:42', 'products']`. */
   tags?: readonly string[];
   /** Keys (in the same namespace) whose change or deletion also invalidates this entry. */

@@ -50,7 +50,7 @@ export class CacheFills {
     const value = await withTimeout(fill, loader);
     if (loadStart !== undefined) this.telemetry.operation('loader', 'load', (performance.now() - loadStart) / 1000);
     const payload = this.codec.encode(fill.full, value);
-    const entry = this.codec.local(fill.full, payload, fill.deps, Date.now(), fill.ttl, fill.grace);
+    const entry = this.codec.local(fill.full, payload, fill.deps, Date.now(), fill);
     if (payload.length > this.maxValueBytes) {
       this.telemetry.oversized(fill.key, payload.length, this.maxValueBytes);
       return { entry, stored: false };

@@ -22,6 +22,7 @@ import { SingleFlight } from './single-flight.js';
 import type { BusListener, CacheBus } from '../bus/index.js';
 import { BusLink, type BusState } from './bus-link.js';
 import { Telemetry } from './telemetry.js';
+import { FailSafe, type FailSafeRetryOptions } from './fail-safe.js';
 
 export interface StackConfig {
   /** Default freshness, ms. */
@@ -30,6 +31,10 @@ export interface StackConfig {
   grace: number;
   /** Default loader timeout, ms (0: none). */
   loaderTimeout: number;
+  /** Default time entries are kept after grace to stand in for a failing loader, ms (0: none). */
+  failSafe: number;
+  /** Backoff of failing loaders, and which errors a kept entry may hide. */
+  failSafeRetry: FailSafeRetryOptions;
   /** Serialized values larger than this are not cached (counted, logged once). */
   maxValueBytes: number;
   keyGroup: (key: string) => string;
@@ -66,6 +71,7 @@ export class CacheStack {
   private readonly reads: RemoteReads | undefined;
   /** Tags of uncommitted transactions in this process; see PendingTagFence. */
   readonly pendingTags = new PendingTagFence();
+  readonly failSafe: FailSafe;
   /** Told of every get/getOrSet (the warming module's access tracker samples them). */
   onAccess: ((namespace: string, key: string) => void) | undefined;
 
@@ -77,6 +83,7 @@ export class CacheStack {
     logger: Pick<Logger, 'warn' | 'log'>,
   ) {
     this.reporter = new ErrorReporter(logger, this.events);
+    this.failSafe = new FailSafe(config.failSafeRetry);
     this.codec = new EntryCodec(codec);
     this.local = new LocalTier(l1);
     this.telemetry = new Telemetry(this.stats, this.events, config.keyGroup, logger);
@@ -200,7 +207,10 @@ export class CacheStack {
     }
   }
 
-  /** L1 missed or is stale: L2, then grace, then the (single-flight) loader. */
+  /**
+   * L1 missed or is stale: L2, then grace, then the (single-flight) loader; if that fails, an
+   * expired entry kept for fail-safe stands in for it.
+   */
   private async resolve<T>(
     ns: NamespacePath,
     key: string,
@@ -210,30 +220,40 @@ export class CacheStack {
     loader: Loader<T>,
     options: CacheSetOptions,
   ): Promise<T> {
-    let stale = local;
-    let staleLayer: 'l1' | 'l2' = 'l1';
+    // An entry past its freshness: within grace (serve it, refresh behind) or kept for fail-safe.
+    let kept = local;
+    let keptLayer: 'l1' | 'l2' = 'l1';
     if (this.l2) {
       const remote = await this.reads!.one(full);
       if (remote !== undefined && now < remote.freshUntil) return this.hit('l2', key, remote);
-      if (stale === undefined && remote !== undefined) [stale, staleLayer] = [remote, 'l2'];
+      if (kept === undefined && remote !== undefined) [kept, keptLayer] = [remote, 'l2'];
     }
+    // The loader failed moments ago: the kept entry answers until its backoff ends.
+    if (kept !== undefined && this.failSafe.backingOff(full, now)) return this.standIn(keptLayer, key, kept);
     const fill = fillOf(this.config, ns, key, full, options);
     let ours = false;
     const start = () => {
       ours = true;
-      return this.fills.locked(fill, loader);
+      return this.failSafe.track(full, this.fills.locked(fill, loader));
     };
     // Never join a load that started before an invalidation this caller has already seen.
     const load = this.loads.run(full, start, this.local.mark(), (mark) =>
       this.local.unchangedSince(mark, full, fill.deps),
     );
-    if (stale !== undefined) {
+    if (kept !== undefined && now < kept.staleUntil) {
       // Serve the stale value now; one background refresh replaces it. Its failure is counted once.
       if (ours) load.catch(() => this.stats.refreshFailures++);
-      return this.hit(staleLayer, key, stale, true);
+      return this.hit(keptLayer, key, kept, true);
     }
     this.miss(key);
-    const result = await load;
+    let result: FillResult;
+    try {
+      result = await load;
+    } catch (error) {
+      if (kept === undefined || !this.failSafe.covers(error)) throw error;
+      this.failSafe.served++; // counted once, as the miss it was
+      return valueOf<T>(kept);
+    }
     if (ours || result.stored) return valueOf<T>(result.entry);
     // We joined a load whose result was refused (something it depends on moved while it ran, or it
     // read inside an open transaction): that value may predate what this caller must see.
@@ -271,6 +291,12 @@ export class CacheStack {
       (mark) => this.local.unchangedSince(mark, full, fill.deps),
     );
     return { value: valueOf<T>(result.entry), stored: result.stored };
+  }
+
+  /** Fail-safe: an expired entry answers for a loader that failed (RFC 5861 stale-if-error). */
+  private standIn<T>(layer: 'l1' | 'l2', key: string, entry: SharedEntry): T {
+    this.failSafe.served++;
+    return this.hit(layer, key, entry, true);
   }
 
   private hit<T>(layer: 'l1' | 'l2', key: string, entry: SharedEntry, stale = false): T {

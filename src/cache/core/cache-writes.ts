@@ -48,7 +48,7 @@ export class CacheWrites {
     // If Redis fails, this instance keeps the new value in L1 and the older L2 copy is dropped on recovery.
     await this.l2?.set(writes.map(({ fill, payload }) => toWrite(fill, payload)));
     for (const { fill, payload } of writes) {
-      const entry = this.codec.local(fill.full, payload, fill.deps, now, fill.ttl, fill.grace);
+      const entry = this.codec.local(fill.full, payload, fill.deps, now, fill);
       // Not if an invalidation of its tags arrived while Redis was being written.
       this.local.store(fill.full, entry, payload.length, since);
       this.telemetry.set(this.l2 ? 'l2' : 'l1', fill.key, payload.length);

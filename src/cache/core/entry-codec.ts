@@ -2,6 +2,7 @@ import { CacheSerializationError } from '../errors/cache-serialization.error.js'
 import type { SharedEntry } from '../l1/l1-cache.js';
 import { freezeIfPlain } from '../l1/value-guard.js';
 import type { L2RawEntry } from '../l2/l2-cache.js';
+import { parseDeps, parseMeta, type Lifetime } from '../l2/l2-entry-format.js';
 import type { PayloadCodec } from '../serialization/payload.codec.js';
 
 /**
@@ -23,10 +24,10 @@ export class EntryCodec {
     }
   }
 
-  /** The entry for bytes this process just encoded; fresh for `ttl` ms, then stale for `grace` ms. */
-  local(full: string, payload: Buffer, deps: readonly string[], now: number, ttl: number, grace: number): SharedEntry {
+  /** The entry for bytes this process just encoded: fresh for `ttl` ms, stale for `grace`, kept for `failSafe`. */
+  local(full: string, payload: Buffer, deps: readonly string[], now: number, life: Lifetime): SharedEntry {
     try {
-      return this.entry(payload, deps, now, ttl, grace);
+      return this.entry(payload, deps, now, life.ttl, life);
     } catch (error) {
       throw new CacheSerializationError(full, error);
     }
@@ -37,14 +38,19 @@ export class EntryCodec {
    * clock is compared across machines. Throws if the bytes cannot be decoded.
    */
   remote(raw: L2RawEntry, now: number): SharedEntry {
-    const entry = this.entry(raw.payload, raw.deps, now, raw.pttl - raw.grace, raw.grace);
-    entry.storedAt = now - (raw.ttl + raw.grace - raw.pttl);
+    const life = parseMeta(raw.meta);
+    const deps = parseDeps(raw.header);
+    const entry = this.entry(raw.payload, deps, now, raw.pttl - life.grace - life.failSafe, life);
+    entry.storedAt = now - (life.ttl + life.grace + life.failSafe - raw.pttl);
     return entry;
   }
 
-  private entry(payload: Buffer, deps: readonly string[], now: number, fresh: number, grace: number): SharedEntry {
+  /** `fresh`: ms of freshness left from `now`. */
+  private entry(payload: Buffer, deps: readonly string[], now: number, fresh: number, life: Lifetime): SharedEntry {
     const value = this.codec.decode(payload);
     const shared = freezeIfPlain(value);
-    return { value, shared, deps, storedAt: now, freshUntil: now + fresh, staleUntil: now + fresh + grace };
+    const freshUntil = now + fresh;
+    const staleUntil = freshUntil + life.grace;
+    return { value, shared, deps, storedAt: now, freshUntil, staleUntil, keepUntil: staleUntil + life.failSafe };
   }
 }

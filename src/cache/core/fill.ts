@@ -10,6 +10,8 @@ export interface FillDefaults {
   grace: number;
   /** ms; 0 for none. */
   loaderTimeout: number;
+  /** How long after grace entries are kept for fail-safe, ms (0: not kept). */
+  failSafe: number;
   /** Serialized values larger than this many bytes are not cached. */
   maxValueBytes: number;
 }
@@ -21,6 +23,8 @@ export interface Fill {
   deps: readonly string[];
   ttl: number;
   grace: number;
+  /** Kept after grace to stand in for a failing loader, ms. */
+  failSafe: number;
   /** Loader timeout, ms (0: none). */
   timeout: number;
 }
@@ -39,6 +43,7 @@ export function fillOf(
     deps: options.dependsOn?.length ? [...deps, ...options.dependsOn.map((k) => keyDep(ns.keyOf(k)))] : deps,
     ttl: duration(full, 'ttl', options.ttl ?? defaults.ttl, 1),
     grace: duration(full, 'grace', options.grace ?? defaults.grace, 0),
+    failSafe: duration(full, 'failSafe', options.failSafe ?? defaults.failSafe, 0),
     timeout: duration(full, 'timeout', options.timeout ?? defaults.loaderTimeout, 0),
   };
 }
@@ -57,5 +62,5 @@ function duration(full: string, name: string, value: number, min: number): numbe
 }
 
 export function toWrite(fill: Fill, payload: Buffer): L2Write {
-  return { key: fill.full, payload, ttl: fill.ttl, grace: fill.grace, deps: fill.deps };
+  return { key: fill.full, payload, ttl: fill.ttl, grace: fill.grace, failSafe: fill.failSafe, deps: fill.deps };
 }

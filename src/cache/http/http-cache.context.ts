@@ -54,7 +54,8 @@ export class HttpCacheContext {
 
   constructor(
     options: HttpCacheModuleOptions,
-    private readonly defaults: { ttl: number; grace: number },
+    /** ms; `failSafe`: how long expired answers are kept to stand in for failing handlers. */
+    private readonly defaults: { ttl: number; grace: number; failSafe: number },
   ) {
     this.namespace = options.namespace ?? 'http';
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
@@ -86,7 +87,11 @@ export class HttpCacheContext {
     const grace = route.grace ?? this.defaults.grace;
     const vary = (route.vary ?? []).map((name) => name.toLowerCase());
     const seconds = (ms: number) => Math.floor(ms / 1000);
-    const shared = `public, max-age=${seconds(ttl)}` + (grace > 0 ? `, stale-while-revalidate=${seconds(grace)}` : '');
+    const { failSafe } = this.defaults;
+    const shared =
+      `public, max-age=${seconds(ttl)}` +
+      (grace > 0 ? `, stale-while-revalidate=${seconds(grace)}` : '') +
+      (failSafe > 0 ? `, stale-if-error=${seconds(failSafe)}` : '');
     return {
       name,
       ttl,

@@ -23,10 +23,13 @@ import { etagMatches, toStoredResponse, type StoredResponse } from './stored-res
 
 /** The handler failed: every request that waited on it gets the same error. */
 class HandlerFailure {
-  constructor(readonly error: unknown) {}
+  /** `cause`: fail-safe looks there for an HTTP status (4xx answers are never hidden). */
+  constructor(readonly cause: unknown) {}
 }
 /** The handler's result cannot be cached (stream, non-2xx, @Res()...): it goes to its own request only. */
 class Uncacheable {
+  /** An answer, not a failure: fail-safe must not replace it with an older one. */
+  readonly notAFailure = true;
   constructor(readonly value: unknown) {}
 }
 
@@ -147,7 +150,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
       return this.reply(req, res, route, stored, outcome);
     } catch (error) {
       replied = true;
-      if (error instanceof HandlerFailure) throw error.error;
+      if (error instanceof HandlerFailure) throw error.cause;
       if (error instanceof Uncacheable)
         return ran ? this.markBypass(route, res, error.value) : this.bypass(route, res, next);
       this.trouble('store', error);
@@ -192,6 +195,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
       outcome,
       route.cacheControl,
       route.varyHeader,
+      route.grace,
     );
     if (etagMatches(header(req, 'if-none-match'), stored.etag)) {
       this.http.record(route.name, 'not-modified');

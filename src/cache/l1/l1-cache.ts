@@ -47,11 +47,11 @@ export class L1Cache {
     });
   }
 
-  /** The entry, if it is still fresh or within grace at `now`. */
+  /** The entry, if it is still fresh, within grace, or kept for fail-safe at `now`. */
   lookup(key: string, now: number): L1Record | undefined {
     const record = this.lru.get(key);
     if (record === undefined) return undefined;
-    if (now >= record.staleUntil) {
+    if (now >= record.keepUntil) {
       this.lru.delete(key);
       return undefined;
     }

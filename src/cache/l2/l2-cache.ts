@@ -9,17 +9,17 @@ import {
   SET_SCRIPT,
   UNLOCK_SCRIPT,
 } from './l2.scripts.js';
+import { formatMeta } from './l2-entry-format.js';
 
-/** An entry as stored in Redis, before decoding. */
+/** An entry as stored in Redis, before decoding (see l2-entry-format.ts). */
 export interface L2RawEntry {
   payload: Buffer;
-  /** Fresh lifetime the entry was written with, in ms. */
-  ttl: number;
-  /** Grace the entry was written with, in ms. */
-  grace: number;
-  /** Remaining time to live in Redis (ttl + grace - age), in ms. */
+  /** `"<ttl>,<grace>,<failSafe>"` it was written with, in ms. */
+  meta: string;
+  /** Dependency header: `"dep\nversion\n…"`. */
+  header: string;
+  /** Remaining time to live in Redis (ttl + grace + failSafe - age), in ms. */
   pttl: number;
-  deps: string[];
 }
 
 /** A bus message to publish together with a change (same script or pipeline). */
@@ -39,6 +39,7 @@ export interface L2Write {
   payload: Buffer;
   ttl: number;
   grace: number;
+  failSafe: number;
   deps: readonly string[];
 }
 
@@ -95,12 +96,10 @@ export class L2Cache {
     for (let i = 0; i < keys.length; i++) {
       const payload = reply[i * 4] as Buffer | null;
       if (payload === null) continue;
-      const [ttl, grace] = parseMeta(reply[i * 4 + 1] as Buffer | null);
       out[i] = {
         payload,
-        ttl,
-        grace,
-        deps: parseDeps((reply[i * 4 + 2] as Buffer | null)?.toString() ?? ''),
+        meta: (reply[i * 4 + 1] as Buffer | null)?.toString() ?? '',
+        header: (reply[i * 4 + 2] as Buffer | null)?.toString() ?? '',
         pttl: Number(reply[i * 4 + 3]),
       };
     }
@@ -130,10 +129,10 @@ export class L2Cache {
       this.versionPrefix,
       token.generation,
       write.payload,
-      `${write.ttl},${write.grace}`,
+      formatMeta(write),
       token.header,
-      write.ttl + write.grace,
-      this.depTtl(write.ttl + write.grace),
+      lifetime(write),
+      this.depTtl(lifetime(write)),
     );
     return stored === 1;
   }
@@ -220,14 +219,14 @@ export class L2Cache {
   }
 
   private setOne(target: Redis | ChainableCommander, write: L2Write): Promise<unknown> {
-    const total = write.ttl + write.grace;
+    const total = lifetime(write);
     return this.scripts(target).cacheSet(
       1,
       write.key,
       this.versionPrefix,
       seed(),
       write.payload,
-      `${write.ttl},${write.grace}`,
+      formatMeta(write),
       total,
       this.depTtl(total),
       ...write.deps,
@@ -248,17 +247,8 @@ function isCluster(redis: Redis): redis is Redis & { nodes(role: 'master'): Redi
   return (redis as { isCluster?: boolean }).isCluster === true;
 }
 
-function parseMeta(meta: Buffer | null): [number, number] {
-  const [ttl, grace] = (meta?.toString() ?? '0,0').split(',');
-  return [Number(ttl), Number(grace)];
-}
-
-function parseDeps(header: string): string[] {
-  const lines = header.split('\n');
-  const deps: string[] = [];
-  for (let i = 0; i + 1 < lines.length; i += 2) deps.push(lines[i]!);
-  return deps;
-}
+/** How long Redis keeps an entry, ms. */
+const lifetime = (write: L2Write): number => write.ttl + write.grace + write.failSafe;
 
 function throwFirstError(results: [Error | null, unknown][] | null): void {
   const failed = results?.find(([error]) => error !== null);

@@ -1,7 +1,7 @@
 /**
  * Lua scripts behind every L2 operation. Layout of an entry (a Redis hash):
  *   d  payload bytes (PayloadCodec frame)
- *   m  "<ttl>,<grace>" in ms, so remaining freshness is derived from PTTL (no wall clocks)
+ *   m  "<ttl>,<grace>,<failSafe>" in ms, so remaining freshness is derived from PTTL (no wall clocks)
  *   t  dependency header: "dep\nversion\ndep\nversion…" (namespace chain and tags)
  *   n  generation: bumped by set/delete so an in-flight fill started earlier cannot store
  * Dependency versions live in `<prefix>:~v:<dep>` counters. A missing counter never equals a
@@ -23,12 +23,17 @@ end
  * Reads N entries in one round trip. KEYS: entry keys. ARGV[1]: version-key prefix.
  * Returns 4 slots per key: payload, meta, deps header, pttl (payload false = miss). An entry whose
  * dependencies moved is dropped here, keeping its generation so in-flight fills stay comparable.
+ * A key of another type (something else wrote there) is deleted and answered with meta "!", which
+ * the reader counts as corrupt.
  */
 export const READ_SCRIPT = `${DEPS_CURRENT}
 local out = {}
 for i, key in ipairs(KEYS) do
-  local f = redis.call('HMGET', key, 'd', 'm', 't')
-  if f[1] and deps_current(ARGV[1], f[3]) then
+  local f = redis.pcall('HMGET', key, 'd', 'm', 't')
+  if f.err then
+    redis.call('DEL', key)
+    out[#out + 1] = ''; out[#out + 1] = '!'; out[#out + 1] = ''; out[#out + 1] = 1
+  elseif f[1] and deps_current(ARGV[1], f[3]) then
     out[#out + 1] = f[1]; out[#out + 1] = f[2]; out[#out + 1] = f[3]
     out[#out + 1] = redis.call('PTTL', key)
   else

@@ -36,6 +36,7 @@ export class CacheMetricsCollector implements OnModuleInit, OnModuleDestroy {
     @InjectMetric(METRICS.l2Up) private readonly l2Up: Gauge,
     @InjectMetric(METRICS.l2CircuitOpen) private readonly l2Circuit: Gauge,
     @InjectMetric(METRICS.l2SoftTimeouts) private readonly l2SoftTimeouts: Counter,
+    @InjectMetric(METRICS.failSafe) private readonly failSafe: Counter,
     @InjectMetric(METRICS.busSubscribed) private readonly busSubscribed: Gauge,
   ) {
     this.groups = new GroupLimiter(options.maxGroups ?? 100);
@@ -88,6 +89,7 @@ export class CacheMetricsCollector implements OnModuleInit, OnModuleDestroy {
     onScrape(this.l1MaxBytes, () => this.l1MaxBytes.set(stats().l1?.maxBytes ?? 0));
     followCount(this.l1Evictions, () => stats().l1?.evictions ?? 0);
     followCount(this.l2SoftTimeouts, () => stats().l2?.softTimeouts ?? 0);
+    followCount(this.failSafe, () => stats().failSafe);
     onScrape(this.l2Up, () => this.l2Up.set(stats().l2 && !stats().l2!.failing ? 1 : 0));
     onScrape(this.l2Circuit, () => this.l2Circuit.set(stats().l2 && stats().l2!.circuit !== 'closed' ? 1 : 0));
     onScrape(this.busSubscribed, () => this.busSubscribed.set(stats().bus?.trusted ? 1 : 0));

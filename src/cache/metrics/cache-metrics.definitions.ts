@@ -22,6 +22,7 @@ export const METRICS = {
   l2Up: 'cache_l2_up',
   l2CircuitOpen: 'cache_l2_circuit_open',
   l2SoftTimeouts: 'cache_l2_soft_timeouts_total',
+  failSafe: 'cache_fail_safe_total',
   busSubscribed: 'cache_bus_subscribed',
 } as const;
 
@@ -77,6 +78,10 @@ export const metricProviders = [
   makeCounterProvider({
     name: METRICS.l2SoftTimeouts,
     help: 'Redis reads and fill steps slower than the soft timeout, served as misses',
+  }),
+  makeCounterProvider({
+    name: METRICS.failSafe,
+    help: 'Answers given by an expired entry because its loader failed or was backing off (fail-safe)',
   }),
   makeGaugeProvider({
     name: METRICS.busSubscribed,
