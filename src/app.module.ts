@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import {
   CacheAdminModule,
@@ -12,14 +13,15 @@ import {
 } from './cache/index.js';
 import { Document } from './modules/documents/document.entity.js';
 import { AuthModule } from './modules/auth/auth.module.js';
-
-const DEV_SESSION_SECRET = 'development-only-session-secret-not-for-production';
+import { DatabaseUnavailableFilter } from './common/filters/index.js';
 import type { AppRuntime } from './config/app-config.js';
 import { dataSourceOptions } from './database/data-source.options.js';
 import { DocumentsModule } from './modules/documents/documents.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { InventoryModule } from './modules/inventory/inventory.module.js';
 import { ProductsModule } from './modules/products/products.module.js';
+
+const DEV_SESSION_SECRET = 'development-only-session-secret-not-for-production';
 
 @Module({})
 export class AppModule {
@@ -35,6 +37,8 @@ export class AppModule {
           prefix: config.CACHE_PREFIX,
           redis: { url: runtime.redisUrl },
           l1: { maxBytes: config.CACHE_L1_MAX_BYTES, maxEntries: config.CACHE_L1_MAX_ENTRIES },
+          // With the database down, expired answers stand in (marked stale) for up to this long.
+          failSafe: config.CACHE_FAIL_SAFE > 0 ? { maxStale: config.CACHE_FAIL_SAFE } : false,
         }),
         // BullMQ jobs live under their own prefix, apart from the cache's keys.
         BullModule.forRoot({
@@ -63,6 +67,7 @@ export class AppModule {
           maxBytes: config.DOCUMENTS_MAX_BYTES,
         }),
       ],
+      providers: [{ provide: APP_FILTER, useClass: DatabaseUnavailableFilter }],
     };
   }
 }

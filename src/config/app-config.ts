@@ -26,6 +26,8 @@ const schema = z.object({
     .positive()
     .default(64 * 1024 * 1024),
   CACHE_L1_MAX_ENTRIES: z.coerce.number().int().positive().default(50_000),
+  /** How long expired cache entries may stand in for a failing database (fail-safe), ms; 0: off. */
+  CACHE_FAIL_SAFE: z.coerce.number().int().min(0).default(3_600_000),
   SEED_PRODUCTS: z.coerce.number().int().min(0).max(1_000_000).default(5000),
   SEED_DOCUMENTS: z.coerce.number().int().min(0).max(100).default(3),
   DOCUMENTS_DIR: z.string().min(1).optional(),

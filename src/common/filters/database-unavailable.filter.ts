@@ -1,0 +1,55 @@
+import { Catch, HttpStatus, Logger, type ArgumentsHost } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
+
+/** SQLSTATE classes and codes that mean "the server is not there", not "the query is wrong". */
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-4]|53300)/;
+/** Node socket errors of a connection that cannot be made or was cut. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+const UNAVAILABLE_MESSAGE = /Connection terminated|connection timeout|the database system is (starting|shutting) up/i;
+
+/** Seconds a client is asked to wait before trying again. */
+const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Requests that reach the database while it is down answer 503 with a message that says so (and
+ * Retry-After), instead of a bare 500: nothing was applied, and trying again later is right.
+ * Cached reads never get here while the cache (or its fail-safe copy) can answer them.
+ */
+@Catch()
+export class DatabaseUnavailableFilter extends BaseExceptionFilter {
+  private readonly logger = new Logger('Database');
+  private reported = false;
+
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http' || !isDatabaseUnavailable(exception)) {
+      super.catch(exception, host);
+      return;
+    }
+    if (!this.reported) {
+      this.reported = true; // once a minute at most: an outage would otherwise log every request
+      this.logger.error(`The database is unreachable: ${(exception as Error).message}`);
+      setTimeout(() => (this.reported = false), 60_000).unref();
+    }
+    const response = host.switchToHttp().getResponse<{
+      status(code: number): { setHeader(name: string, value: string): void; json(body: unknown): void };
+    }>();
+    const reply = response.status(HttpStatus.SERVICE_UNAVAILABLE);
+    reply.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    reply.json({
+      statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+      error: 'Service Unavailable',
+      message: `The database is unavailable, so this request was not applied. Try again in ${RETRY_AFTER_SECONDS} seconds.`,
+    });
+  }
+}
+
+/** True for errors of a database that cannot be reached (looked for on the error and its causes). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 4; depth++) {
+    const { code } = e as { code?: unknown };
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
+    if (UNAVAILABLE_MESSAGE.test(e.message)) return true;
+    e = (e as { driverError?: unknown }).driverError ?? (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -1,0 +1,1 @@
+export { DatabaseUnavailableFilter, isDatabaseUnavailable } from './database-unavailable.filter.js';
