@@ -49,7 +49,7 @@ async function run(redisUrl: string, warming: boolean): Promise<{ hitRate: numbe
   if (warming) {
     imports.push(
       CacheAdminModule.forRoot({ token: 'bench-token-0123456789abcdef' }),
-      CacheWarmingModule.forRoot({ redisUrl, refreshAhead: { every: 250, threshold: 600, top: 200, sample: 4 } }),
+      CacheWarmingModule.forRoot({ refreshAhead: { every: 250, threshold: 600, top: 200, sample: 4 } }),
     );
   }
   @Module({ imports })

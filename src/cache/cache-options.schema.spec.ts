@@ -21,7 +21,10 @@ describe('validateCacheOptions', () => {
     [{ ...ok, tll: 5 }, /Unrecognized key/],
     [{}, /redis: missing/],
     [{ redis: false, l1: false }, /both are false/],
-    [{ redis: {} }, /exactly one of redis.url or redis.client/],
+    [{ redis: {} }, /redis: redis needs exactly one of url, sentinel, cluster or client/],
+    [{ redis: { url: 'redis://a', cluster: { nodes: [{ host: 'a', port: 1 }] } } }, /exactly one of url, sentinel/],
+    [{ redis: { cluster: { nodes: [] } } }, /redis.cluster.nodes needs at least one/],
+    [{ redis: { sentinel: { name: '', sentinels: [{ host: 'a', port: 0 }] } } }, /redis.sentinel.name/],
   ] as [CacheModuleOptions, RegExp][])('rejects %j with a message naming the option', (options, message) => {
     expect(() => validateCacheOptions(options)).toThrow(CacheConfigError);
     expect(() => validateCacheOptions(options)).toThrow(message);

@@ -10,6 +10,17 @@ const bytes = (what: string) =>
     .int()
     .positive(`${what} must be > 0 bytes`);
 
+const nodes = (what: string) =>
+  z
+    .array(
+      z.strictObject({
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65535),
+      }),
+      { error: `${what} must be a list of { host, port }` },
+    )
+    .min(1, `${what} needs at least one { host, port }`);
+
 const schema = z.strictObject({
   prefix: z
     .string()
@@ -35,18 +46,40 @@ const schema = z.strictObject({
   redis: z
     .union([
       z.literal(false),
-      z.strictObject({
-        url: z
-          .string()
-          .regex(/^rediss?:\/\//, 'redis.url must look like redis://host:6379/0 (or rediss:// for TLS)')
-          .optional(),
-        client: z
-          .custom<object>((v) => typeof v === 'object' && v !== null, 'redis.client must be an ioredis client')
-          .optional(),
-        softTimeout: ms('redis.softTimeout').nonnegative('redis.softTimeout must be ≥ 0 ms (0: none)').optional(),
-        commandTimeout: ms('redis.commandTimeout').positive().optional(),
-        connectTimeout: ms('redis.connectTimeout').positive().optional(),
-      }),
+      z
+        .strictObject({
+          url: z
+            .string()
+            .regex(/^rediss?:\/\//, 'redis.url must look like redis://host:6379/0 (or rediss:// for TLS)')
+            .optional(),
+          sentinel: z
+            .strictObject({
+              name: z.string().min(1, 'redis.sentinel.name is the master name the sentinels monitor'),
+              sentinels: nodes('redis.sentinel.sentinels'),
+              password: z.string().optional(),
+              sentinelPassword: z.string().optional(),
+              db: z.number().int().nonnegative().optional(),
+              tls: z.boolean().optional(),
+            })
+            .optional(),
+          cluster: z
+            .strictObject({
+              nodes: nodes('redis.cluster.nodes'),
+              password: z.string().optional(),
+              tls: z.boolean().optional(),
+            })
+            .optional(),
+          client: z
+            .custom<object>((v) => typeof v === 'object' && v !== null, 'redis.client must be an ioredis client')
+            .optional(),
+          softTimeout: ms('redis.softTimeout').nonnegative('redis.softTimeout must be ≥ 0 ms (0: none)').optional(),
+          commandTimeout: ms('redis.commandTimeout').positive().optional(),
+          connectTimeout: ms('redis.connectTimeout').positive().optional(),
+        })
+        .refine(
+          (r) => [r.url, r.sentinel, r.cluster, r.client].filter((v) => v !== undefined).length === 1,
+          'redis needs exactly one of url, sentinel, cluster or client',
+        ),
     ])
     .optional(),
   lock: z
@@ -123,17 +156,12 @@ export function validateCacheOptions(options: CacheModuleOptions): void {
   if (options.redis === undefined) {
     throw new CacheConfigError(
       'Invalid CacheModule options:\n  - redis: missing. Set redis: { url: "redis://localhost:6379/0" } ' +
-        '(or { client }) for the shared tier, or redis: false for an in-process cache only.',
+        '(or { sentinel }, { cluster }, { client }) for the shared tier, or redis: false for an in-process cache only.',
     );
   }
   if (options.redis === false && options.l1 === false) {
     throw new CacheConfigError(
       'Invalid CacheModule options:\n  - l1, redis: both are false, so nothing would be cached. Enable at least one tier.',
-    );
-  }
-  if (options.redis && !options.redis.url === !options.redis.client) {
-    throw new CacheConfigError(
-      'Invalid CacheModule options:\n  - redis: give exactly one of redis.url or redis.client.',
     );
   }
 }

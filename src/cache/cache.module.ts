@@ -35,7 +35,7 @@ import { NamespacePath } from './core/namespace-path.js';
 import { defaultKeyGroup } from './events/key-group.js';
 import { L1Cache } from './l1/l1-cache.js';
 import { L2Cache } from './l2/l2-cache.js';
-import { RedisConnection } from './l2/redis-connection.js';
+import { RedisConnection } from './redis/redis-connection.js';
 import { PayloadCodec } from './serialization/payload.codec.js';
 import { V8Serializer } from './serialization/v8.serializer.js';
 
@@ -58,38 +58,41 @@ const FAIL_SAFE_MAX_STALE = 3_600_000;
       },
     },
     {
+      // First segment of every key and channel; a hash tag on a cluster (RedisConnection.keyPrefix).
+      provide: CACHE_PREFIX,
+      inject: [CACHE_MODULE_OPTIONS, CACHE_REDIS],
+      useFactory: (options: CacheModuleOptions, redis: RedisConnection | null) =>
+        redis ? redis.keyPrefix(options.prefix ?? 'cache') : (options.prefix ?? 'cache'),
+    },
+    {
       provide: CACHE_ROOT_NAMESPACE,
-      inject: [CACHE_MODULE_OPTIONS],
-      useFactory: (options: CacheModuleOptions) =>
-        NamespacePath.root(options.prefix ?? 'cache', options.namespace ?? 'default'),
+      inject: [CACHE_MODULE_OPTIONS, CACHE_PREFIX],
+      useFactory: (options: CacheModuleOptions, prefix: string) =>
+        NamespacePath.root(prefix, options.namespace ?? 'default'),
     },
     {
       provide: CACHE_STACK,
-      inject: [CACHE_MODULE_OPTIONS, CACHE_REDIS],
-      useFactory: (options: CacheModuleOptions, redis: RedisConnection | null) => createStack(options, redis),
+      inject: [CACHE_MODULE_OPTIONS, CACHE_REDIS, CACHE_PREFIX],
+      useFactory: (options: CacheModuleOptions, redis: RedisConnection | null, prefix: string) =>
+        createStack(options, redis, prefix),
     },
     {
       provide: CACHE_BUS,
-      inject: [CACHE_MODULE_OPTIONS, CACHE_REDIS, CACHE_STACK],
-      useFactory: (options: CacheModuleOptions, redis: RedisConnection | null, stack: CacheStack) => {
+      inject: [CACHE_MODULE_OPTIONS, CACHE_REDIS, CACHE_STACK, CACHE_PREFIX],
+      useFactory: (options: CacheModuleOptions, redis: RedisConnection | null, stack: CacheStack, prefix: string) => {
         // The bus exists to keep L1s honest: without L1 or without Redis there is nothing to do.
         if (!redis || options.l1 === false || options.bus === false) return null;
-        const channel = `${options.prefix ?? 'cache'}:~bus`;
+        const channel = `${prefix}:~bus`;
         const bus = new CacheBus(redis.client, channel, stack.busListener, new Logger('CacheModule'));
         stack.attachBus(bus);
         return bus;
       },
     },
     {
-      provide: CACHE_PREFIX,
-      inject: [CACHE_MODULE_OPTIONS],
-      useFactory: (options: CacheModuleOptions) => options.prefix ?? 'cache',
-    },
-    {
       provide: CACHE_L2_INSPECTOR,
-      inject: [CACHE_MODULE_OPTIONS, CACHE_REDIS],
-      useFactory: (options: CacheModuleOptions, redis: RedisConnection | null) =>
-        redis ? new L2Inspector(redis.client, options.prefix ?? 'cache') : null,
+      inject: [CACHE_REDIS, CACHE_PREFIX],
+      useFactory: (redis: RedisConnection | null, prefix: string) =>
+        redis ? new L2Inspector(redis.client, prefix) : null,
     },
     {
       provide: HttpCacheContext,
@@ -154,8 +157,7 @@ export class CacheModule extends ConfigurableModuleClass implements NestModule, 
   }
 }
 
-function createStack(options: CacheModuleOptions, redis: RedisConnection | null): CacheStack {
-  const prefix = options.prefix ?? 'cache';
+function createStack(options: CacheModuleOptions, redis: RedisConnection | null, prefix: string): CacheStack {
   const l1 =
     options.l1 === false
       ? undefined

@@ -2,7 +2,14 @@
 export { CacheModule } from './cache.module.js';
 export { CacheService, type CacheStatsSnapshot } from './cache.service.js';
 export { CacheView } from './cache-view.js';
-export type { CacheModuleOptions, L1ModuleOptions, RedisModuleOptions } from './cache-options.interface.js';
+export type {
+  CacheModuleOptions,
+  L1ModuleOptions,
+  RedisModuleOptions,
+  RedisNodeAddress,
+} from './cache-options.interface.js';
+export { createRedisClient, redisOptionsFromEnv, type RedisClient, type RedisTopology } from './redis/index.js';
+export { isOutage } from './core/fail-safe.js';
 export type { CacheSetOptions } from './core/cache-entry.js';
 export type { Loader } from './core/cache-stack.js';
 export {

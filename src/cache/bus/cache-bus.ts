@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import { createSubscriber, type RedisClient } from '../redis/redis-client.factory.js';
 import { decodeBusMessage, encodeBusMessage, type BusMessage } from './bus-message.js';
 
 export interface BusListener {
@@ -19,24 +19,18 @@ export interface BusListener {
  */
 export class CacheBus {
   readonly instanceId = randomBytes(8).toString('hex');
-  private readonly subscriber: Redis;
+  private readonly subscriber: RedisClient;
   private trusted = false;
   private closed = false;
   disconnects = 0;
 
   constructor(
-    publisher: Redis,
+    publisher: RedisClient,
     private readonly channel: string,
     private readonly listener: BusListener,
     private readonly logger: Pick<Logger, 'warn' | 'log'>,
   ) {
-    this.subscriber = publisher.duplicate({
-      autoResubscribe: false,
-      enableOfflineQueue: true,
-      lazyConnect: true,
-      commandTimeout: undefined,
-      connectionName: `${channel}:${this.instanceId}`,
-    });
+    this.subscriber = createSubscriber(publisher, `${channel}:${this.instanceId}`);
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (channel: string, raw: string) => this.receive(channel, raw));
     this.subscriber.on('ready', () => void this.subscribe());

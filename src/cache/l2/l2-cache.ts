@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import { isCluster, type RedisClient } from '../redis/redis-client.factory.js';
 import {
   BEGIN_FILL_SCRIPT,
   BUMP_SCRIPT,
@@ -76,7 +77,7 @@ export class L2Cache {
   private readonly lockPrefix: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     /** How long a fill placeholder or a delete tombstone lives, in ms (longest useful loader run). */
     private readonly fillWindow: number,
@@ -218,7 +219,7 @@ export class L2Cache {
     return this.lockPrefix + key.slice(this.prefix.length + 1);
   }
 
-  private setOne(target: Redis | ChainableCommander, write: L2Write): Promise<unknown> {
+  private setOne(target: RedisClient | ChainableCommander, write: L2Write): Promise<unknown> {
     const total = lifetime(write);
     return this.scripts(target).cacheSet(
       1,
@@ -238,13 +239,9 @@ export class L2Cache {
     return Math.max(2 * entryTtl, 3_600_000);
   }
 
-  private scripts(target: Redis | ChainableCommander): ScriptedRedis {
+  private scripts(target: RedisClient | ChainableCommander): ScriptedRedis {
     return target as unknown as ScriptedRedis;
   }
-}
-
-function isCluster(redis: Redis): redis is Redis & { nodes(role: 'master'): Redis[] } {
-  return (redis as { isCluster?: boolean }).isCluster === true;
 }
 
 /** How long Redis keeps an entry, ms. */

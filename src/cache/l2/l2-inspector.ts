@@ -1,4 +1,6 @@
-import type { Cluster, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from '../redis/redis-client.factory.js';
+import { parseMeta } from './l2-entry-format.js';
 
 /** One stored entry as an admin sees it. */
 export interface InspectedKey {
@@ -15,13 +17,16 @@ export interface InspectedKey {
 /** Redis-side facts for the admin API: memory and evictions from INFO, key counts and listings by SCAN. */
 export class L2Inspector {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
-  /** `used_memory`, `maxmemory`, `evicted_keys`… from INFO (one node; every master in a cluster is future work). */
+  /** The hash slot of our keys on a cluster (all of them share it: see RedisConnection.keyPrefix). */
+  private slot: Promise<number> | undefined;
+
+  /** `used_memory`, `maxmemory`, `evicted_keys`… from INFO of the server holding our keys. */
   async info(): Promise<Record<string, string>> {
-    const text = await this.node().info();
+    const text = await (await this.node()).info();
     const out: Record<string, string> = {};
     for (const line of text.split('\r\n')) {
       const at = line.indexOf(':');
@@ -33,21 +38,25 @@ export class L2Inspector {
   /** Round-trip time of a PING, ms. */
   async ping(): Promise<number> {
     const started = performance.now();
-    await this.node().ping();
+    await (await this.node()).ping();
     return Math.round((performance.now() - started) * 100) / 100;
   }
 
   /** Freshness left (ms) of each full key: PTTL minus grace; undefined when nothing is stored. */
   async freshnessLeft(fullKeys: readonly string[]): Promise<(number | undefined)[]> {
     if (fullKeys.length === 0) return [];
-    const pipeline = this.node().pipeline();
+    const pipeline = (await this.node()).pipeline();
     for (const key of fullKeys) pipeline.pttl(key).hget(key, 'm').hexists(key, 'd');
     const replies = ((await pipeline.exec()) ?? []).map(([error, value]) => (error ? undefined : value));
     return fullKeys.map((_, i) => {
       const [pttl, meta, stored] = replies.slice(i * 3, i * 3 + 3) as [number, string | null, number];
       if (!stored || pttl <= 0) return undefined;
-      const grace = Number((meta ?? '0,0').split(',')[1] ?? 0);
-      return pttl - grace;
+      try {
+        const { grace, failSafe } = parseMeta(meta ?? '');
+        return pttl - grace - failSafe;
+      } catch {
+        return undefined; // corrupt: the next read removes it
+      }
     });
   }
 
@@ -56,7 +65,7 @@ export class L2Inspector {
     let cursor = '0';
     let count = 0;
     do {
-      const [next, keys] = await this.node().scan(cursor, 'MATCH', `${this.prefix}:*`, 'COUNT', 1000);
+      const [next, keys] = await (await this.node()).scan(cursor, 'MATCH', `${this.prefix}:*`, 'COUNT', 1000);
       cursor = next;
       count += keys.filter((k) => !this.isInternal(k)).length;
       if (count >= limit) return { count, exact: false };
@@ -66,7 +75,7 @@ export class L2Inspector {
 
   /** One SCAN page of entries whose full key matches `match`; `cursor` '0' when done. */
   async scan(match: string, cursor: string, count: number): Promise<{ cursor: string; keys: InspectedKey[] }> {
-    const node = this.node();
+    const node = await this.node();
     const [next, raw] = await node.scan(cursor, 'MATCH', match, 'COUNT', count);
     const keys = raw.filter((k) => !this.isInternal(k));
     if (keys.length === 0) return { cursor: next, keys: [] };
@@ -94,10 +103,13 @@ export class L2Inspector {
     return key.startsWith(`${this.prefix}:~`);
   }
 
-  private node(): Redis {
-    const redis = this.redis as Redis | Cluster;
-    return 'nodes' in redis && typeof redis.nodes === 'function'
-      ? (redis.nodes('master')[0] as Redis)
-      : (redis as Redis);
+  /** The server holding our keys: on a cluster, the master of their slot. */
+  private async node(): Promise<Redis> {
+    const redis = this.redis;
+    if (!isCluster(redis)) return redis;
+    this.slot ??= redis.cluster('KEYSLOT', this.prefix);
+    const owner = redis.slots[await this.slot]?.[0];
+    const masters = redis.nodes('master');
+    return masters.find((node) => `${node.options.host}:${node.options.port}` === owner) ?? masters[0]!;
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.factory.js';
 import { Store, type SessionData } from 'express-session';
 import {
   SESSION_DESTROY_SCRIPT,
@@ -14,7 +14,7 @@ export const generateSessionId = (): string => randomBytes(24).toString('base64u
 const VALID_SID = /^[A-Za-z0-9_-]{22,128}$/;
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
-type Scripts = Redis & Record<`sess${string}`, (...args: (string | number)[]) => Promise<unknown>>;
+type Scripts = RedisClient & Record<`sess${string}`, (...args: (string | number)[]) => Promise<unknown>>;
 
 export interface RedisSessionStoreOptions {
   /** Sliding lifetime, ms. Default 2 h. */
@@ -35,7 +35,7 @@ export class RedisSessionStore extends Store {
   private readonly redis: Scripts;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     /** `<prefix>:~sess` */
     readonly keyPrefix: string,
     options: RedisSessionStoreOptions = {},
@@ -50,7 +50,7 @@ export class RedisSessionStore extends Store {
       sessRevokeAll: SESSION_REVOKE_ALL_SCRIPT,
     };
     for (const [name, lua] of Object.entries(scripts)) {
-      if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 0, lua });
+      if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 1, lua });
     }
     this.redis = redis as Scripts;
   }

@@ -3,11 +3,11 @@ import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface.js';
 import { CACHE_PREFIX, CACHE_REDIS } from '../cache.internal-constants.js';
 import { CacheConfigError } from '../errors/cache-config.error.js';
-import type { RedisConnection } from '../l2/redis-connection.js';
+import type { RedisConnection } from '../redis/redis-connection.js';
 
-/** Counts a hit and reports the window; blocks for `blockDuration` once over `limit`. ARGV: key, ttl, limit, block. */
+/** Counts a hit and reports the window; blocks for `blockDuration` once over `limit`. KEYS[1]: the counter. ARGV: ttl, limit, block. */
 const INCREMENT = `
-local key, ttl, limit, block = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local key, ttl, limit, block = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local blocked = redis.call('PTTL', key .. ':blocked')
 if blocked > 0 then return { tonumber(redis.call('GET', key) or '0'), redis.call('PTTL', key), 1, blocked } end
 local hits = redis.call('INCR', key)
@@ -34,7 +34,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     if (!connection) throw new CacheConfigError('RedisThrottlerStorage needs the cache module to have Redis');
     const client = connection.client;
     if (!('throttleIncrement' in client))
-      client.defineCommand('throttleIncrement', { numberOfKeys: 0, lua: INCREMENT });
+      client.defineCommand('throttleIncrement', { numberOfKeys: 1, lua: INCREMENT });
     this.redis = client as typeof this.redis;
   }
 

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { SessionData } from 'express-session';
 import { CACHE_PREFIX, CACHE_REDIS } from '../cache.internal-constants.js';
 import { CacheConfigError } from '../errors/cache-config.error.js';
-import type { RedisConnection } from '../l2/redis-connection.js';
+import type { RedisConnection } from '../redis/redis-connection.js';
 import { generateSessionId, RedisSessionStore } from './redis-session.store.js';
 import { CACHE_SESSION_OPTIONS, type CacheSessionOptions } from './session.options.js';
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.factory.js';
 
 export interface HotKey {
   namespace: string;
@@ -19,7 +19,7 @@ export class AccessTracker {
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
     private readonly options: { sample: number; halfLife: number; max?: number },
   ) {

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue, Worker, type Job, type JobSchedulerJson } from 'bullmq';
 import { CacheService } from '../cache.service.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.factory.js';
 import { CACHE_L2_INSPECTOR, CACHE_PREFIX, CACHE_REDIS, CACHE_STACK } from '../cache.internal-constants.js';
 import { CacheConfigError } from '../errors/cache-config.error.js';
-import type { RedisConnection } from '../l2/redis-connection.js';
+import type { RedisConnection } from '../redis/redis-connection.js';
 import type { CacheSetOptions } from '../core/cache-entry.js';
 import type { CacheStack } from '../core/cache-stack.js';
 import type { L2Inspector } from '../l2/l2-inspector.js';
@@ -44,7 +44,9 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
   private readonly lastKey: string;
   readonly events = new WarmingEvents();
   /** The cache module's client: last results, startup claims, the access tracker. */
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
+  /** BullMQ's connection (same servers as the cache's, with a queue's settings); closed last. */
+  private readonly queueClient: RedisClient;
 
   constructor(
     @Inject(CACHE_WARMING_OPTIONS) private readonly options: CacheWarmingOptions,
@@ -58,9 +60,9 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
     if (!cacheRedis)
       throw new CacheConfigError('CacheWarmingModule needs the cache module to have Redis (redis: { url })');
     this.redis = cacheRedis.client;
-    const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
+    this.queueClient = cacheRedis.createQueueClient();
     this.queue = new Queue(options.queueName ?? 'cache-warm', {
-      connection,
+      connection: this.queueClient,
       prefix: options.queuePrefix ?? `${prefix}-bull`,
     });
     this.lastKey = `${options.queuePrefix ?? `${prefix}-bull`}:${this.queue.name}:warmers-last`;
@@ -95,7 +97,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
     }
     await this.syncSchedulers();
     this.worker = new Worker<WarmJobData, WarmJobResult>(this.queue.name, (job) => this.process(job), {
-      connection: { url: this.options.redisUrl, maxRetriesPerRequest: null },
+      connection: this.queueClient,
       prefix: this.queue.opts.prefix,
       concurrency: this.options.workerConcurrency ?? 1,
     });
@@ -116,6 +118,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
     this.tracker?.close();
     await this.worker?.close();
     await this.queue.close();
+    await this.queueClient.quit().catch(() => this.queueClient.disconnect());
   }
 
   /** Enqueues the named warmers (all when none named) now; returns their job ids. */

@@ -33,9 +33,7 @@ export interface WarmContext {
 
 /** `CacheWarmingModule.forRoot(...)`. */
 export interface CacheWarmingOptions {
-  /** Redis for BullMQ (its own connections): `redis://…`. */
-  redisUrl: string;
-  /** BullMQ key prefix. Default `<cache prefix>-bull`. */
+  /** BullMQ key prefix. Default `<cache prefix>-bull` (BullMQ connects like the cache module: same servers). */
   queuePrefix?: string;
   /** Queue name. Default `cache-warm`. */
   queueName?: string;

@@ -13,7 +13,7 @@ import { CacheService } from '../cache.service.js';
 import { CACHE_PREFIX, CACHE_REDIS } from '../cache.internal-constants.js';
 import { CacheConfigError } from '../errors/cache-config.error.js';
 import { entityTagName, entityTags } from '../invalidation/entity-tags.js';
-import type { RedisConnection } from '../l2/redis-connection.js';
+import type { RedisConnection } from '../redis/redis-connection.js';
 import { APPLIED_TABLE, WriteBehindApplier } from './write-behind.applier.js';
 import { WRITE_BEHIND_OPTIONS } from './write-behind.constants.js';
 import type { RowChange, WriteBehindOptions } from './write-behind.interface.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.factory.js';
 import type { RowChange } from './write-behind.interface.js';
 import { FAIL_SCRIPT, FINISH_SCRIPT, REPLAY_SCRIPT, TAKE_SCRIPT, WRITE_SCRIPT } from './write-behind.scripts.js';
 
@@ -17,7 +17,7 @@ export interface DeadBatch {
   error: string | null;
 }
 
-type Scripts = Redis & Record<`wb${string}`, (...args: (string | number)[]) => Promise<unknown>>;
+type Scripts = RedisClient & Record<`wb${string}`, (...args: (string | number)[]) => Promise<unknown>>;
 
 /** Parses `["s:name", "\"x\"", "i:views", "3", "q", "17"]` (HGETALL of a row change). */
 export function parseRowChange(flat: readonly string[]): RowChange {
@@ -49,7 +49,7 @@ export class WriteBehindStore {
   private readonly redis: Scripts;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     /** `<prefix>:~wb:<entity>` */
     readonly keyPrefix: string,
   ) {
@@ -61,7 +61,7 @@ export class WriteBehindStore {
       wbReplay: REPLAY_SCRIPT,
     };
     for (const [name, lua] of Object.entries(scripts)) {
-      if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 0, lua });
+      if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 1, lua });
     }
     this.redis = redis as Scripts;
   }

@@ -8,6 +8,7 @@ import {
   CacheWarmer,
   CacheWarmingModule,
   CacheWarmingService,
+  type RedisModuleOptions,
   type WarmContext,
 } from '../../../src/cache/index.js';
 import { deferred } from '../../helpers/cache-instance.js';
@@ -104,15 +105,15 @@ export async function bootWarmingApp(
   prefix: string,
   counters: Counters,
   deploymentId: string,
+  redis: RedisModuleOptions = { url: inject('redisUrl') },
 ): Promise<INestApplication> {
   @Module({ providers: [{ provide: Counters, useValue: counters }, Warmers], exports: [Warmers] })
   class WarmersModule {}
   const moduleRef = await Test.createTestingModule({
     imports: [
-      CacheModule.forRoot({ isGlobal: true, prefix, redis: { url: inject('redisUrl') } }),
+      CacheModule.forRoot({ isGlobal: true, prefix, redis }),
       CacheAdminModule.forRoot({ token: TOKEN }),
       CacheWarmingModule.forRoot({
-        redisUrl: inject('redisUrl'),
         deploymentId,
         refreshAhead: { every: 250, threshold: 700, sample: 1, top: 20 },
       }),

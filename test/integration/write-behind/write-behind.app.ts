@@ -8,6 +8,7 @@ import {
   CacheModule,
   CacheWriteBehindModule,
   WriteBehindService,
+  type RedisModuleOptions,
   type WriteBehindOptions,
 } from '../../../src/cache/index.js';
 import { WbRow } from '../../fixtures/wb-row.entity.js';
@@ -25,10 +26,11 @@ export async function bootWriteBehindApp(
   prefix: string,
   options: Partial<WriteBehindOptions> = {},
   databaseUrl = inject('databaseUrl'),
+  redis: RedisModuleOptions = { url: inject('redisUrl') },
 ): Promise<WbApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [
-      CacheModule.forRoot({ isGlobal: true, prefix, redis: { url: inject('redisUrl') } }),
+      CacheModule.forRoot({ isGlobal: true, prefix, redis }),
       TypeOrmModule.forRoot({ type: 'postgres', url: databaseUrl, entities: [WbRow] }),
       CacheAdminModule.forRoot({ token: TOKEN }),
       CacheWriteBehindModule.forRoot({

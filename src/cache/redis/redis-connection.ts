@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import type { RedisModuleOptions } from '../cache-options.interface.js';
+import { createRedisClient, isCluster, type RedisClient } from './redis-client.factory.js';
 
 /**
  * The module's Redis client. Built for failing fast: no offline queue (a command while
@@ -9,26 +9,33 @@ import type { RedisModuleOptions } from '../cache-options.interface.js';
  */
 export class RedisConnection {
   private readonly logger = new Logger('CacheModule');
-  readonly client: Redis;
+  readonly client: RedisClient;
   private readonly owned: boolean;
   /** Bound on waiting for a connection at boot, ms. */
   readonly connectTimeout: number;
+  /** True on Redis Cluster: keys that scripts use together must share a hash slot. */
+  readonly cluster: boolean;
 
-  constructor(options: RedisModuleOptions) {
+  constructor(private readonly options: RedisModuleOptions) {
     this.connectTimeout = options.connectTimeout ?? 2000;
     this.owned = options.client === undefined;
-    this.client =
-      options.client ??
-      new Redis(options.url!, {
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
-        commandTimeout: options.commandTimeout ?? 1000,
-        connectTimeout: this.connectTimeout,
-        retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-      });
+    this.client = options.client ?? createRedisClient(options, 'cache');
+    this.cluster = isCluster(this.client);
     // Without a listener ioredis prints every connection error; the stack counts them instead.
     this.client.on('error', this.ignoreError);
+  }
+
+  /**
+   * The prefix of every key: on a cluster it is a hash tag (`{prefix}`), so an entry, its tag
+   * versions, its lock, sessions and queues all live in one slot and no script crosses slots.
+   */
+  keyPrefix(prefix: string): string {
+    return this.cluster ? `{${prefix}}` : prefix;
+  }
+
+  /** A new client to the same Redis for BullMQ (blocking commands, no timeouts); the caller closes it. */
+  createQueueClient(): RedisClient {
+    return createRedisClient(this.options, 'queue');
   }
 
   /** Connects if we own the client; on failure the app still boots and the cache fails open. */
