@@ -14,6 +14,7 @@ import {
 import { Document } from './modules/documents/document.entity.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { DatabaseUnavailableFilter } from './common/filters/index.js';
+import { QueueConnection, QueueConnectionModule } from './common/queue/queue-connection.js';
 import type { AppRuntime } from './config/app-config.js';
 import { dataSourceOptions } from './database/data-source.options.js';
 import { DocumentsModule } from './modules/documents/documents.module.js';
@@ -35,15 +36,19 @@ export class AppModule {
         CacheModule.forRoot({
           isGlobal: true,
           prefix: config.CACHE_PREFIX,
-          redis: { url: runtime.redisUrl },
+          redis: runtime.redis,
           l1: { maxBytes: config.CACHE_L1_MAX_BYTES, maxEntries: config.CACHE_L1_MAX_ENTRIES },
           // With the database down, expired answers stand in (marked stale) for up to this long.
           failSafe: config.CACHE_FAIL_SAFE > 0 ? { maxStale: config.CACHE_FAIL_SAFE } : false,
         }),
         // BullMQ jobs live under their own prefix, apart from the cache's keys.
-        BullModule.forRoot({
-          connection: { url: runtime.redisUrl, maxRetriesPerRequest: null },
-          prefix: `${config.CACHE_PREFIX}-bull`,
+        BullModule.forRootAsync({
+          imports: [QueueConnectionModule.forRoot(runtime.redis)],
+          inject: [QueueConnection],
+          useFactory: (queues: QueueConnection) => ({
+            connection: queues.client,
+            prefix: queues.prefix(`${config.CACHE_PREFIX}-bull`),
+          }),
         }),
         // Outside production a fixed development secret keeps sessions valid across restarts.
         CacheSessionModule.forRoot({ secret: config.SESSION_SECRET ?? DEV_SESSION_SECRET }),
@@ -56,7 +61,6 @@ export class AppModule {
           flushInterval: config.WRITE_BEHIND_FLUSH_INTERVAL,
         }),
         CacheWarmingModule.forRoot({
-          redisUrl: runtime.redisUrl,
           refreshAhead: { every: config.CACHE_REFRESH_AHEAD_INTERVAL },
         }),
         HealthModule,

@@ -13,6 +13,7 @@ import { seedDocuments } from './modules/documents/documents.seed.js';
 import { DEMO_USERS, seedUsers } from './modules/auth/users.seed.js';
 import { DocumentsService } from './modules/documents/documents.service.js';
 import { startEmbeddedPostgres, startEmbeddedRedis } from './embedded/index.js';
+import { redisOptionsFromEnv } from './cache/index.js';
 
 export interface RunningApp {
   app: NestExpressApplication;
@@ -42,16 +43,16 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     });
     logger.log(`Embedded Postgres started (data in ${dataDir}/postgres)`);
   }
-  let redisUrl = config.REDIS_URL;
-  if (!redisUrl) {
-    const redis = await startEmbeddedRedis({ dataDir: `${dataDir}/redis` });
-    stops.push(() => redis.stop());
-    redisUrl = redis.url;
-    logger.log(`Embedded Redis started at ${redisUrl} (AOF in ${dataDir}/redis)`);
+  let redis = redisOptionsFromEnv(config);
+  if (!redis) {
+    const embedded = await startEmbeddedRedis({ dataDir: `${dataDir}/redis` });
+    stops.push(() => embedded.stop());
+    redis = { url: embedded.url };
+    logger.log(`Embedded Redis started at ${embedded.url} (AOF in ${dataDir}/redis)`);
   }
 
   const adminToken = config.CACHE_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
-  const runtime: AppRuntime = { config, databaseUrl, redisUrl, adminToken };
+  const runtime: AppRuntime = { config, databaseUrl, redis, adminToken };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), {
     logger: config.NODE_ENV === 'test' ? ['error', 'warn'] : undefined,
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redisOptionsFromEnv, type RedisTopology } from '../cache/index.js';
 
 const url = (what: string, schemes: string[]) =>
   z
@@ -15,6 +16,14 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: url('DATABASE_URL', ['postgres', 'postgresql']),
   REDIS_URL: url('REDIS_URL', ['redis', 'rediss']),
+  /** Redis Sentinel (`host:port,…` plus the master's name) or Cluster seed nodes, instead of REDIS_URL. */
+  REDIS_SENTINELS: z.string().optional(),
+  REDIS_SENTINEL_NAME: z.string().optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  REDIS_CLUSTER_NODES: z.string().optional(),
+  REDIS_PASSWORD: z.string().optional(),
+  REDIS_DB: z.string().optional(),
+  REDIS_TLS: z.enum(['true', 'false']).optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   CACHE_PREFIX: z
     .string()
@@ -74,6 +83,11 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const lines = result.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration (see .env.example):\n${lines.join('\n')}`);
   }
+  try {
+    redisOptionsFromEnv(result.data); // the Redis variables are checked together, at boot
+  } catch (error) {
+    throw new Error(`Invalid configuration (see .env.example):\n  - ${(error as Error).message}`, { cause: error });
+  }
   return result.data;
 }
 
@@ -81,7 +95,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 export interface AppRuntime {
   config: AppConfig;
   databaseUrl: string;
-  redisUrl: string;
+  /** One server, Sentinel or Cluster (from REDIS_URL / REDIS_SENTINELS / REDIS_CLUSTER_NODES, or embedded). */
+  redis: RedisTopology;
   /** CACHE_ADMIN_TOKEN, or one generated for this run outside production. */
   adminToken: string;
 }
