@@ -8,11 +8,11 @@ import type { CacheSetOptions, Loader } from './cache-entry.js';
 import { CacheStats } from './cache-stats.js';
 import { EntryCodec } from './entry-codec.js';
 import { ErrorReporter } from './error-reporter.js';
-import { FillLock, type FillLockOptions } from './fill-lock.js';
+import { FillLock } from './fill-lock.js';
 import { LocalTier } from './local-tier.js';
 import { CacheFills, type FillResult } from './cache-fills.js';
 import { RemoteReads } from './remote-reads.js';
-import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+import { CircuitBreaker } from './circuit-breaker.js';
 import { fillOf } from './fill.js';
 import { CacheWrites } from './cache-writes.js';
 import { PendingTagFence } from './pending-tag-fence.js';
@@ -22,31 +22,8 @@ import { SingleFlight } from './single-flight.js';
 import type { BusListener, CacheBus } from '../bus/index.js';
 import { BusLink, type BusState } from './bus-link.js';
 import { Telemetry } from './telemetry.js';
-import { FailSafe, type FailSafeRetryOptions } from './fail-safe.js';
-
-export interface StackConfig {
-  /** Default freshness, ms. */
-  ttl: number;
-  /** Default grace, ms. */
-  grace: number;
-  /** Default loader timeout, ms (0: none). */
-  loaderTimeout: number;
-  /** Default time entries are kept after grace to stand in for a failing loader, ms (0: none). */
-  failSafe: number;
-  /** Backoff of failing loaders, and which errors a kept entry may hide. */
-  failSafeRetry: FailSafeRetryOptions;
-  /** Serialized values larger than this are not cached (counted, logged once). */
-  maxValueBytes: number;
-  keyGroup: (key: string) => string;
-  /** Cross-instance stampede lock, or false to let every instance load on its own. */
-  lock: FillLockOptions | false;
-  /** Reads and fill steps Redis has not answered within this many ms are misses (0: none). */
-  softTimeout: number;
-  /** Skip Redis while it keeps failing, or false to always try it. */
-  circuit: CircuitBreakerOptions | false;
-  /** Name of the root namespace, which every entry depends on. */
-  rootNamespace: string;
-}
+import { FailSafe } from './fail-safe.js';
+import type { StackConfig } from './stack-config.js';
 
 export type { Loader } from './cache-entry.js';
 
