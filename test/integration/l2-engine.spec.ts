@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createCacheInstance, uniquePrefix, type CacheInstance } from '../helpers/cache-instance.js';
+import { createCacheInstance, sleep, uniquePrefix, type CacheInstance } from '../helpers/cache-instance.js';
 import { monitorRedis } from '../helpers/redis-monitor.js';
 
 /** EVAL or EVALSHA (ioredis picks) are both one script call. */
@@ -130,6 +130,20 @@ describe('L1 + L2 engine against real Redis', () => {
     expect(await cache.getOrSet('truncated', () => 'reloaded')).toBe('reloaded');
     expect(cache.stats().corrupt).toBe(2);
     await vi.waitFor(async () => expect(await redis.hexists(key, 'd')).toBe(0));
+  });
+
+  it('lets a delete tombstone expire after the fill window, however often the key is deleted again', async () => {
+    const prefix = uniquePrefix();
+    const cache = await boot(prefix, { l1: false, fillWindow: 1000 });
+    const key = `${prefix}:default:gone`;
+    await cache.set('gone', 'v', { ttl: 60_000 });
+    await cache.delete('gone');
+    expect(await redis.pttl(key)).toBeLessThanOrEqual(1000);
+    await sleep(400);
+    await cache.delete('gone');
+    expect(await cache.invalidatePattern('gon*')).toBe(0);
+    expect(await redis.pttl(key)).toBeLessThanOrEqual(600); // not extended by the repeats
+    await vi.waitFor(async () => expect(await redis.exists(key)).toBe(0), { timeout: 2000 });
   });
 
   it('treats wrong types, bad metadata and bad tag headers as corrupt misses, never as values', async () => {

@@ -124,7 +124,9 @@ return 1
 
 /**
  * Deletes entries by bumping their generation and dropping their data; the generation lingers
- * for ARGV[1] ms so a fill that started before the delete is refused. Entries that declared
+ * for ARGV[1] ms so a fill that started before the delete is refused. A key already without data
+ * (a tombstone, a fill placeholder) keeps its expiry: repeated deletes or pattern invalidations
+ * must not keep it alive forever (a fill outliving it is refused anyway: its generation is gone). Entries that declared
  * dependsOn a deleted key are invalidated. KEYS: entry keys. ARGV[2]: version prefix; ARGV[3],
  * ARGV[4]: bus channel and message, published in the same script (atomic with the change).
  * Returns how many entries held data.
@@ -135,9 +137,13 @@ for i, key in ipairs(KEYS) do
   local kv = ARGV[2] .. 'k:' .. key
   if redis.call('EXISTS', kv) == 1 then redis.call('INCR', kv) end
   if redis.call('EXISTS', key) == 1 then
-    if redis.call('HDEL', key, 'd', 'm', 't') > 0 then n = n + 1 end
     redis.call('HINCRBY', key, 'n', 1)
-    redis.call('PEXPIRE', key, ARGV[1])
+    if redis.call('HDEL', key, 'd', 'm', 't') > 0 then
+      n = n + 1
+      redis.call('PEXPIRE', key, ARGV[1])
+    elseif redis.call('PTTL', key) < 0 then
+      redis.call('PEXPIRE', key, ARGV[1])
+    end
   end
 end
 if ARGV[4] and ARGV[4] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
