@@ -23,7 +23,8 @@ export interface CacheStatsSnapshot {
   /**
    * `failing`: Redis operations fail right now (from the first error to the next success).
    * `circuit`: closed, open (Redis skipped) or half-open; `skipped`: operations not sent while open;
-   * `softTimeouts`: reads and fill steps Redis answered too slowly, served as misses.
+   * `softTimeouts`: reads and fill steps Redis answered too slowly, served as misses; `slowSkips`:
+   * fill steps (lock, L2 write) not sent for a second after one, while Redis was slow.
    */
   l2: {
     hits: number;
@@ -32,6 +33,7 @@ export interface CacheStatsSnapshot {
     circuitOpens: number;
     skipped: number;
     softTimeouts: number;
+    slowSkips: number;
   } | null;
   staleHits: number;
   misses: number;
@@ -95,6 +97,7 @@ export class CacheService extends CacheView {
             circuitOpens: l2.breaker?.opens ?? 0,
             skipped: l2.skipped,
             softTimeouts: l2.softTimeouts,
+            slowSkips: l2.slowSkips,
           }
         : null,
       staleHits: stats.staleHits,

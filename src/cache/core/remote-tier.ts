@@ -4,6 +4,9 @@ import type { ErrorReporter } from './error-reporter.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { PendingInvalidations } from './pending-invalidations.js';
 
+/** How long one soft timeout marks Redis as slow (unless an operation answers in time sooner), ms. */
+const SLOW_HOLD_MS = 1000;
+
 /** Receives the duration of each L2 operation (seconds) while `enabled`. */
 export interface OperationTimer {
   readonly enabled: boolean;
@@ -45,6 +48,7 @@ export class RemoteTier {
   }
 
   beginFill(full: string, deps: readonly string[], ttl: number): Promise<FillToken | undefined> {
+    if (this.slowNow()) return Promise.resolve(undefined);
     return this.soft(this.run('fill', () => this.l2.beginFill(full, deps, ttl)));
   }
 
@@ -58,6 +62,7 @@ export class RemoteTier {
 
   /** A lock token, null when another instance holds the lock, undefined when Redis failed. */
   tryLock(full: string, ttl: number): Promise<string | null | undefined> {
+    if (this.slowNow()) return Promise.resolve(undefined);
     const attempt = this.run('lock', async () => (await this.l2.tryLock(full, ttl)) ?? false);
     // A lock granted after we stopped waiting would block other instances for its whole ttl.
     const late = (token: string | false) => void (token !== false && this.unlock(full, token));
@@ -99,6 +104,20 @@ export class RemoteTier {
   skipped = 0;
   /** Reads and fill steps given up on after the soft timeout (treated as misses). */
   softTimeouts = 0;
+  /**
+   * Until then Redis is known to be slower than the soft timeout: fills do not take the lock nor
+   * write to L2 (each step would cost another soft timeout); reads still try and end it by
+   * answering in time.
+   */
+  private slowUntil = 0;
+  /** Fill steps not sent because Redis was slow. */
+  slowSkips = 0;
+
+  private slowNow(): boolean {
+    if (this.slowUntil === 0 || Date.now() >= this.slowUntil) return false;
+    this.slowSkips++;
+    return true;
+  }
 
   /** Replays what failed while Redis was down; called when the client (re)connects. */
   async flushPending(): Promise<void> {
@@ -124,12 +143,14 @@ export class RemoteTier {
       timer = setTimeout(() => {
         gaveUp = true;
         this.softTimeouts++;
+        this.slowUntil = Date.now() + SLOW_HOLD_MS;
         resolve(undefined);
       }, this.softTimeout);
     });
     void operation.then((result) => {
       clearTimeout(timer);
-      if (gaveUp && result !== undefined) late?.(result);
+      if (!gaveUp) this.slowUntil = 0;
+      else if (result !== undefined) late?.(result);
     });
     return Promise.race([operation, cut]);
   }
