@@ -20,7 +20,7 @@ export function CacheRoute(options: CacheRouteOptions | false = {}): MethodDecor
 /** Mistakes fail when the controller is loaded, not on the first request. */
 function validate(options: CacheRouteOptions): void {
   const problems: string[] = [];
-  for (const name of ['ttl', 'grace'] as const) {
+  for (const name of ['ttl', 'grace', 'failSafe'] as const) {
     const value = options[name];
     if (value !== undefined && (!Number.isFinite(value) || value < (name === 'ttl' ? 1 : 0))) {
       problems.push(`${name} must be a number of milliseconds ${name === 'ttl' ? '> 0' : '≥ 0'}, got ${value}`);

@@ -15,6 +15,8 @@ export interface ResolvedRoute {
   name: string;
   ttl: number;
   grace: number;
+  /** ms an expired response is kept to stand in for a failing handler (0: not kept). */
+  failSafe: number;
   tags: TagsTemplate | undefined;
   scope: CacheScope | undefined;
   /** Lower-cased request header names. */
@@ -87,7 +89,7 @@ export class HttpCacheContext {
     const grace = route.grace ?? this.defaults.grace;
     const vary = (route.vary ?? []).map((name) => name.toLowerCase());
     const seconds = (ms: number) => Math.floor(ms / 1000);
-    const { failSafe } = this.defaults;
+    const failSafe = route.failSafe ?? this.defaults.failSafe;
     const shared =
       `public, max-age=${seconds(ttl)}` +
       (grace > 0 ? `, stale-while-revalidate=${seconds(grace)}` : '') +
@@ -96,6 +98,7 @@ export class HttpCacheContext {
       name,
       ttl,
       grace,
+      failSafe,
       tags: route.tags,
       scope: route.scope,
       vary,

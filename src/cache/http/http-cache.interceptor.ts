@@ -144,7 +144,8 @@ export class HttpCacheInterceptor implements NestInterceptor {
       return produced;
     };
     try {
-      const stored = await this.view.getOrSet(key, loader, { ttl: route.ttl, grace: route.grace, tags });
+      const { ttl, grace, failSafe } = route;
+      const stored = await this.view.getOrSet(key, loader, { ttl, grace, failSafe, tags });
       replied = true;
       const outcome = Date.now() >= stored.storedAt + stored.ttl ? 'STALE' : ran ? 'MISS' : 'HIT';
       return this.reply(req, res, route, stored, outcome);

@@ -13,6 +13,11 @@ export interface CacheRouteOptions {
   ttl?: number;
   /** Serve an expired response this long (ms) while one request refreshes it. Default: the module's `grace`. */
   grace?: number;
+  /**
+   * Fail-safe: after ttl + grace, keep the response this long (ms) to answer when the handler fails
+   * (5xx, database down), marked stale. Default: the module's `failSafe.maxStale` (0 when off).
+   */
+  failSafe?: number;
   /** Tags over the request: `['product:{params.id}', 'products']`, or `(req) => string[]`. */
   tags?: TagsTemplate;
   /** Default: shared among anonymous requests only (see CacheScope). */

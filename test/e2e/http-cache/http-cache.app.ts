@@ -10,6 +10,7 @@ import {
   Injectable,
   Module,
   NotFoundException,
+  ServiceUnavailableException,
   Param,
   Patch,
   Query,
@@ -39,6 +40,8 @@ export class ItemStore {
   readonly calls = new Map<string, number>();
   /** Holds /slow until released. */
   gate: Promise<void> = Promise.resolve();
+  /** What /flaky does now: answer, fail like a database that is down (503), or say 404. */
+  flaky: 'up' | 'down' | 'gone' = 'up';
 
   count(route: string): number {
     const n = (this.calls.get(route) ?? 0) + 1;
@@ -132,6 +135,14 @@ class ScenarioController {
     const calls = this.store.count('slow');
     await this.store.gate;
     return { calls };
+  }
+
+  @Get('flaky')
+  @CacheRoute({ scope: 'public', ttl: 150, failSafe: 60_000 })
+  flaky() {
+    if (this.store.flaky === 'down') throw new ServiceUnavailableException('database unavailable');
+    if (this.store.flaky === 'gone') throw new NotFoundException('no such thing any more');
+    return { calls: this.store.count('flaky') };
   }
 
   @Get('stale')

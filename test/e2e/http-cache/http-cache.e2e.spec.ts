@@ -187,9 +187,25 @@ describe.each(ADAPTERS)('HTTP cache on %s', (adapter) => {
     await sleep(200);
     const stale = await http.get('/stale').expect(200);
     expect(stale.headers['x-cache']).toBe('STALE');
+    expect(stale.headers.warning).toBe('110 - "Response is Stale"');
     expect(stale.body).toEqual(first.body);
     await expect.poll(() => calls('stale')).toBe(2);
     await expect.poll(async () => (await http.get('/stale')).body.calls).toBe(2);
+  });
+
+  it('answers with the expired response when the handler fails (fail-safe), never hiding a 404', async () => {
+    const first = await http.get('/flaky').expect(200);
+    expect(first.headers['cache-control']).toBe('public, max-age=0, stale-if-error=60');
+    await http.get('/flaky?v=2').expect(200);
+    await sleep(200);
+    store.flaky = 'down';
+    const saved = await http.get('/flaky').expect(200);
+    expect(saved.headers['x-cache']).toBe('STALE');
+    expect(saved.headers.warning).toBe('111 - "Revalidation Failed"');
+    expect(saved.body).toEqual(first.body);
+    store.flaky = 'gone';
+    await http.get('/flaky?v=2').expect(404); // an answer about the request, not an outage
+    store.flaky = 'up';
   });
 
   it('passes streams, @Res() handlers and bad tag templates through untouched', async () => {
