@@ -94,10 +94,13 @@ export interface CacheModuleOptions {
       }
     | false;
   /**
-   * Keep other instances' L1 consistent over Redis pub/sub (default true whenever both tiers are
-   * on). Turn off only for a single instance: with the bus, L1 is bypassed while it is disconnected.
+   * Keep other instances' L1 consistent over Redis pub/sub (on whenever both tiers are). Turn off
+   * only for a single instance: with the bus, L1 is bypassed while it is disconnected. `heartbeat`:
+   * every this many ms the instance publishes a beat and expects it back over its subscription; if
+   * it does not come back, L1 is distrusted and the subscription reconnected (a half-open connection
+   * would otherwise miss invalidations silently). 0 turns it off. Default 5 000.
    */
-  bus?: boolean;
+  bus?: boolean | { heartbeat?: number };
   /** Values whose serialized size exceeds this many bytes are not cached (counted, logged once). Default 8 MiB. */
   maxValueBytes?: number;
   /** Compress payloads larger than this many bytes (brotli); `false` never compresses. Default 16 384. */

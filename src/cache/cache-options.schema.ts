@@ -91,7 +91,14 @@ const schema = z.strictObject({
       }),
     ])
     .optional(),
-  bus: z.boolean('bus must be true or false').optional(),
+  bus: z
+    .union([
+      z.boolean('bus must be true, false or { heartbeat }'),
+      z.strictObject({
+        heartbeat: ms('bus.heartbeat').nonnegative('bus.heartbeat must be ≥ 0 ms (0: none)').optional(),
+      }),
+    ])
+    .optional(),
   circuitBreaker: z
     .union([
       z.literal(false),

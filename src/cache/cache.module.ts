@@ -83,7 +83,8 @@ const FAIL_SAFE_MAX_STALE = 3_600_000;
         // The bus exists to keep L1s honest: without L1 or without Redis there is nothing to do.
         if (!redis || options.l1 === false || options.bus === false) return null;
         const channel = `${prefix}:~bus`;
-        const bus = new CacheBus(redis.client, channel, stack.busListener, new Logger('CacheModule'));
+        const heartbeat = typeof options.bus === 'object' ? options.bus.heartbeat : undefined;
+        const bus = new CacheBus(redis.client, channel, stack.busListener, new Logger('CacheModule'), heartbeat);
         stack.attachBus(bus);
         return bus;
       },

@@ -67,6 +67,23 @@ describe('slow Redis: soft and hard timeouts', () => {
     await vi.waitFor(async () => expect(await raw.keys(`${prefix}:~l:*`)).toEqual([]));
   });
 
+  it('stops trusting L1 when its bus heartbeat does not come back, and trusts it again once it does', async () => {
+    const watched = await createCacheInstance({ prefix, redis: { url: proxy.url }, bus: { heartbeat: 100 } });
+    watched.app.useLogger(false);
+    try {
+      expect(watched.cache.stats().bus).toMatchObject({ trusted: true, disconnects: 0 });
+      proxy.hold(); // the connection stays open but delivers nothing: no 'close' event will come
+      await vi.waitFor(() => expect(watched.cache.stats().bus).toMatchObject({ trusted: false, disconnects: 1 }), {
+        timeout: 3000,
+      });
+      proxy.release();
+      await vi.waitFor(() => expect(watched.cache.stats().bus!.trusted).toBe(true), { timeout: 5000 });
+    } finally {
+      proxy.release();
+      await watched.close();
+    }
+  });
+
   it('fails writes open at the hard timeout and replays the invalidation once Redis answers', async () => {
     await direct.cache.set('tagged', 'v1', { tags: ['doomed'] });
     const errors = hung.cache.stats().errors;

@@ -15,6 +15,8 @@ interface WireMessage {
   d?: string[];
   /** Epoch ms at the sender. */
   t?: number;
+  /** A heartbeat's sequence number (see BusHeartbeat); such a message carries nothing else. */
+  b?: number;
 }
 
 export function encodeBusMessage(sender: string, message: BusMessage): string {
@@ -27,8 +29,13 @@ export function encodeBusMessage(sender: string, message: BusMessage): string {
 const isStrings = (v: unknown): v is string[] | undefined =>
   v === undefined || (Array.isArray(v) && v.every((s) => typeof s === 'string'));
 
-/** The decoded message and its sender, or undefined for anything malformed. */
-export function decodeBusMessage(raw: string): { sender: string; message: BusMessage } | undefined {
+/** A heartbeat on the channel: only its sender acts on it. */
+export function encodeBeat(sender: string, seq: number): string {
+  return JSON.stringify({ i: sender, b: seq } satisfies WireMessage);
+}
+
+/** The decoded message and its sender (and beat number for a heartbeat), or undefined for anything malformed. */
+export function decodeBusMessage(raw: string): { sender: string; message: BusMessage; beat?: number } | undefined {
   let wire: Partial<WireMessage>;
   try {
     wire = JSON.parse(raw) as Partial<WireMessage>;
@@ -38,5 +45,6 @@ export function decodeBusMessage(raw: string): { sender: string; message: BusMes
   if (typeof wire !== 'object' || wire === null || typeof wire.i !== 'string') return undefined;
   if (!isStrings(wire.k) || !isStrings(wire.d)) return undefined;
   const sentAt = typeof wire.t === 'number' && Number.isFinite(wire.t) ? wire.t : undefined;
-  return { sender: wire.i, message: { keys: wire.k, deps: wire.d, sentAt } };
+  const beat = Number.isSafeInteger(wire.b) ? wire.b : undefined;
+  return { sender: wire.i, message: { keys: wire.k, deps: wire.d, sentAt }, ...(beat !== undefined ? { beat } : {}) };
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@nestjs/common';
 import { createSubscriber, type RedisClient } from '../redis/redis-client.factory.js';
-import { decodeBusMessage, encodeBusMessage, type BusMessage } from './bus-message.js';
+import { BusHeartbeat } from './bus-heartbeat.js';
+import { decodeBusMessage, encodeBeat, encodeBusMessage, type BusMessage } from './bus-message.js';
 
 export interface BusListener {
   /** A message from another instance. */
@@ -20,6 +21,7 @@ export interface BusListener {
 export class CacheBus {
   readonly instanceId = randomBytes(8).toString('hex');
   private readonly subscriber: RedisClient;
+  private readonly heartbeat: BusHeartbeat;
   private trusted = false;
   private closed = false;
   disconnects = 0;
@@ -29,8 +31,16 @@ export class CacheBus {
     private readonly channel: string,
     private readonly listener: BusListener,
     private readonly logger: Pick<Logger, 'warn' | 'log'>,
+    /** How often the subscription is proven end to end, ms (0: never); see BusHeartbeat. */
+    heartbeatEvery = 5000,
   ) {
     this.subscriber = createSubscriber(publisher, `${channel}:${this.instanceId}`);
+    this.heartbeat = new BusHeartbeat(
+      heartbeatEvery,
+      (seq) => publisher.publish(channel, encodeBeat(this.instanceId, seq)),
+      () => this.trusted,
+      () => this.silenced(),
+    );
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (channel: string, raw: string) => this.receive(channel, raw));
     this.subscriber.on('ready', () => void this.subscribe());
@@ -45,6 +55,7 @@ export class CacheBus {
       setTimeout(done, waitMs).unref();
     });
     this.subscriber.connect().catch(() => undefined);
+    this.heartbeat.start();
     await subscribed;
   }
 
@@ -59,6 +70,7 @@ export class CacheBus {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.heartbeat.stop();
     this.subscriber.disconnect();
   }
 
@@ -69,6 +81,7 @@ export class CacheBus {
       return; // The connection dropped again; the next 'ready' retries.
     }
     if (this.trusted) return;
+    this.heartbeat.reset();
     this.trusted = true;
     if (this.disconnects > 0) this.logger.log('Cache bus resubscribed; L1 is trusted again.');
     this.listener.onTrust(true);
@@ -83,10 +96,22 @@ export class CacheBus {
     this.listener.onTrust(false);
   }
 
+  /** Our heartbeat did not come back: the connection may look open yet deliver nothing. */
+  private silenced(): void {
+    if (this.closed) return;
+    this.logger.warn('Cache bus heartbeat not heard back: reconnecting the subscription.');
+    this.distrust();
+    this.subscriber.disconnect(true); // reconnects; 'ready' resubscribes and restores trust
+  }
+
   private receive(channel: string, raw: string): void {
     if (channel !== this.channel) return;
     const decoded = decodeBusMessage(raw);
     if (decoded === undefined) return this.listener.onMalformed();
+    if (decoded.beat !== undefined) {
+      if (decoded.sender === this.instanceId) this.heartbeat.heard(decoded.beat);
+      return;
+    }
     if (decoded.sender === this.instanceId) return;
     this.listener.onMessage(decoded.message);
   }
