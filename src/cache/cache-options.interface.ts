@@ -107,7 +107,9 @@ export interface CacheModuleOptions {
   compressAbove?: number | false;
   /**
    * How long a fill may take and still store its result, and how long a deleted key remembers its
-   * deletion, in ms. A loader running longer returns its value without caching it. Default 60 000.
+   * deletion, in ms. A loader running longer returns its value without caching it. Also the longest
+   * a transaction's tags stay fenced when its commit or rollback is never seen (a dead connection):
+   * then they are invalidated and released. Default 60 000.
    */
   fillWindow?: number;
   /** Serializer for both tiers. Default: Node's v8 serializer (keeps Date, BigInt, Map, Set, Buffer). */

@@ -179,6 +179,7 @@ function createStack(options: CacheModuleOptions, redis: RedisConnection | null,
       maxValueBytes: options.maxValueBytes ?? 8 * MiB,
       keyGroup: options.keyGroup ?? defaultKeyGroup,
       rootNamespace: options.namespace ?? 'default',
+      maxTransactionHold: options.fillWindow ?? 60_000,
       failSafe: failSafe ? (failSafe.maxStale ?? FAIL_SAFE_MAX_STALE) : 0,
       failSafeRetry: {
         retryAfter: failSafe?.retryAfter ?? 5_000,

@@ -47,7 +47,7 @@ export class CacheStack {
   /** Present when there is an L2. */
   private readonly reads: RemoteReads | undefined;
   /** Tags of uncommitted transactions in this process; see PendingTagFence. */
-  readonly pendingTags = new PendingTagFence();
+  readonly pendingTags: PendingTagFence;
   readonly failSafe: FailSafe;
   /** Told of every get/getOrSet (the warming module's access tracker samples them). */
   onAccess: ((namespace: string, key: string) => void) | undefined;
@@ -78,6 +78,12 @@ export class CacheStack {
       );
     this.reads = this.l2 && new RemoteReads(this.l2, this.local, this.codec, this.stats);
     this.writes = new CacheWrites(config, this.codec, this.local, this.l2, this.busLink, this.telemetry);
+    this.pendingTags = new PendingTagFence(config.maxTransactionHold, (tags) => {
+      logger.warn(
+        `A transaction held tags ${tags.join(', ')} for over ${config.maxTransactionHold} ms and its commit or rollback was never seen: they are invalidated and released.`,
+      );
+      this.writes.invalidateTags(tags, 'subscriber').catch(() => undefined);
+    });
     let lock: FillLock | undefined;
     if (this.l2 && config.lock) {
       const readFresh = async (full: string) => {

@@ -23,6 +23,8 @@ export interface StackConfig {
   softTimeout: number;
   /** Skip Redis while it keeps failing, or false to always try it. */
   circuit: CircuitBreakerOptions | false;
+  /** Longest a transaction's tags are fenced without its commit or rollback being seen, ms. */
+  maxTransactionHold: number;
   /** Name of the root namespace, which every entry depends on. */
   rootNamespace: string;
 }
