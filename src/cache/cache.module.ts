@@ -40,8 +40,8 @@ import { PayloadCodec } from './serialization/payload.codec.js';
 import { V8Serializer } from './serialization/v8.serializer.js';
 
 const MiB = 1024 * 1024;
-/** Default `failSafe.maxStale` when fail-safe is on: one hour. */
-const FAIL_SAFE_MAX_STALE = 3_600_000;
+/** How long entries are kept for fail-safe, ms: `failSafe.maxStale`, one hour when on without it, else 0. */
+const failSafeWindow = ({ failSafe }: CacheModuleOptions): number => (failSafe ? (failSafe.maxStale ?? 3_600_000) : 0);
 
 /**
  * `CacheModule.forRoot({ redis: { url }, ttl: 60_000 })` or `forRootAsync({ useFactory, inject })`.
@@ -102,7 +102,7 @@ const FAIL_SAFE_MAX_STALE = 3_600_000;
         new HttpCacheContext(options.http ?? {}, {
           ttl: options.ttl ?? 60_000,
           grace: options.grace ?? 0,
-          failSafe: options.failSafe ? (options.failSafe.maxStale ?? FAIL_SAFE_MAX_STALE) : 0,
+          failSafe: failSafeWindow(options),
         }),
     },
     CacheService,
@@ -180,7 +180,7 @@ function createStack(options: CacheModuleOptions, redis: RedisConnection | null,
       keyGroup: options.keyGroup ?? defaultKeyGroup,
       rootNamespace: options.namespace ?? 'default',
       maxTransactionHold: options.fillWindow ?? 60_000,
-      failSafe: failSafe ? (failSafe.maxStale ?? FAIL_SAFE_MAX_STALE) : 0,
+      failSafe: failSafeWindow(options),
       failSafeRetry: {
         retryAfter: failSafe?.retryAfter ?? 5_000,
         maxRetryAfter: failSafe?.maxRetryAfter ?? 60_000,
