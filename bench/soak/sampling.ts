@@ -93,16 +93,18 @@ export function heapVerdict(
 }
 
 /**
- * Redis keys by thirds of the run. Entry keys (+ locks) must not grow from the middle third to the
- * last (`growth(middleMax)` is the most allowed); every version counter must belong to a tag the
- * workload used (`knownCounter`, judged after the SCAN); entry and lock keys must be gone soon after
- * their row's last use (KeyDeadlines); no key may lack a TTL, and no counter may live longer than
- * the 1 h the engine gives them (its floor, see L2Cache.depTtl).
+ * Redis keys by thirds of the run. Entry keys (+ locks), and all keys with the version counters,
+ * must not grow from the middle third to the last (`growth(middleMax)` is the most allowed); every
+ * version counter must belong to a tag the workload used (`knownCounter`, judged after the SCAN);
+ * entry and lock keys must be gone soon after their row's last use (KeyDeadlines); no key may lack
+ * a TTL, and no counter may live longer than `counterMax` (see L2Cache.depTtl).
  */
 export function keyVerdicts(
   samples: Samples,
   total: number,
   growth: (middleMax: number) => number,
+  /** Longest a dependency counter may live, ms (twice the longest entry lifetime, at least 60 s). */
+  counterMax: number,
 ): { checks: Check[]; rows: string[] } {
   const third = (k: number) =>
     samples.keys.filter((x) => x.t >= (k * total) / 3 && (k === 2 || x.t < ((k + 1) * total) / 3));
@@ -113,6 +115,7 @@ export function keyVerdicts(
     return xs.length ? [Math.min(...xs), Math.max(...xs)] : [NaN, NaN];
   };
   const [middle, last] = [range(1, live)[1]!, range(2, live)[1]!];
+  const [middleAll, lastAll] = [range(1, all)[1]!, range(2, all)[1]!];
   const unknown = Math.max(...samples.keys.map((x) => x.census.unknownCounters));
   const noTtl = Math.max(...samples.keys.map((x) => x.census.noTtl));
   const overdue = samples.keys.filter((x) => x.census.overdue > 0);
@@ -133,6 +136,11 @@ export function keyVerdicts(
       pass: last <= growth(middle),
     },
     {
+      name: 'all keys bounded, version counters included (last third vs middle third)',
+      detail: `max ${lastAll} ≤ ${growth(middleAll).toFixed(0)} (middle max ${middleAll})`,
+      pass: lastAll <= growth(middleAll),
+    },
+    {
       name: 'entry keys expire (≤ lifetime after their last use)',
       detail: worst
         ? `${overdue.length} of ${samples.keys.length} censuses found overdue keys, up to ${worst.census.overdue} at ${worst.t.toFixed(0)} s, e.g. ${worst.census.overdueExamples.join(', ')}`
@@ -145,9 +153,9 @@ export function keyVerdicts(
       pass: samples.keys.length > 0 && unknown === 0,
     },
     {
-      name: 'every key has a TTL, counters ≤ 1 h',
+      name: `every key has a TTL, counters ≤ ${counterMax / 1000} s`,
       detail: `keys without TTL ${noTtl}; longest counter PTTL ${maxPttl} ms`,
-      pass: noTtl === 0 && maxPttl <= 3_600_000,
+      pass: noTtl === 0 && maxPttl <= counterMax,
     },
   ];
   return { checks, rows };

@@ -45,7 +45,7 @@ export class CacheFills {
   /** `stored` is false when the result was refused: it is good for its own caller only. */
   async loadAndStore(fill: Fill, loader: Loader<unknown>): Promise<FillResult> {
     const started = this.local.mark();
-    const token = await this.l2?.beginFill(fill.full, fill.deps, fill.ttl + fill.grace);
+    const token = await this.l2?.beginFill(fill.full, fill.deps, fill.ttl + fill.grace + fill.failSafe);
     const loadStart = this.telemetry.timing ? performance.now() : undefined;
     const value = await withTimeout(fill, loader);
     if (loadStart !== undefined) this.telemetry.operation('loader', 'load', (performance.now() - loadStart) / 1000);

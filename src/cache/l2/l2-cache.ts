@@ -65,6 +65,9 @@ const SCRIPTS = {
   cacheUnlock: UNLOCK_SCRIPT,
 } as const;
 
+/** Shortest life of a dependency counter, ms. */
+const DEP_TTL_FLOOR_MS = 60_000;
+
 /** Counters start at a random value below 2^40 so Lua prints them as exact integers. */
 const seed = (): number => randomInt(1, 2 ** 40);
 
@@ -234,9 +237,13 @@ export class L2Cache {
     );
   }
 
-  /** Dependency counters outlive the entries that reference them: twice their lifetime, ≥ 1 h. */
+  /**
+   * Dependency counters outlive the entries that reference them: every store extends them to twice
+   * its entry's lifetime (at least a minute, so short-lived entries do not recreate them
+   * constantly). A counter that expired anyway reads as "changed": a miss, never a stale hit.
+   */
   private depTtl(entryTtl: number): number {
-    return Math.max(2 * entryTtl, 3_600_000);
+    return Math.max(2 * entryTtl, DEP_TTL_FLOOR_MS);
   }
 
   private scripts(target: RedisClient | ChainableCommander): ScriptedRedis {
