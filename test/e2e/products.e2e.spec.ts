@@ -74,10 +74,9 @@ describe('sample app: products through the cache', () => {
     const a = await http.get('/products?active=true&pageSize=5&page=2').expect(200);
     expect(a.body).toMatchObject({ page: 2, pageSize: 5 });
     expect(a.body.items).toHaveLength(5);
-    const hits = cache.stats().l1!.hits;
     const b = await http.get('/products?page=2&pageSize=5&active=true').expect(200);
     expect(b.body).toEqual(a.body);
-    expect(cache.stats().l1!.hits).toBe(hits + 1);
+    expect(b.headers['x-cache']).toBe('HIT'); // the same entry, whatever the order of the filters
   });
 
   it.each([
