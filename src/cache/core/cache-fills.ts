@@ -1,5 +1,6 @@
 import type { SharedEntry } from '../l1/l1-cache.js';
 import { CacheLoaderTimeoutError } from '../errors/cache-loader-timeout.error.js';
+import { totalLifetime } from '../l2/l2-entry-format.js';
 import type { Loader } from './cache-entry.js';
 import type { EntryCodec } from './entry-codec.js';
 import type { FillLock } from './fill-lock.js';
@@ -45,7 +46,7 @@ export class CacheFills {
   /** `stored` is false when the result was refused: it is good for its own caller only. */
   async loadAndStore(fill: Fill, loader: Loader<unknown>): Promise<FillResult> {
     const started = this.local.mark();
-    const token = await this.l2?.beginFill(fill.full, fill.deps, fill.ttl + fill.grace + fill.failSafe);
+    const token = await this.l2?.beginFill(fill.full, fill.deps, totalLifetime(fill));
     const loadStart = this.telemetry.timing ? performance.now() : undefined;
     const value = await withTimeout(fill, loader);
     if (loadStart !== undefined) this.telemetry.operation('loader', 'load', (performance.now() - loadStart) / 1000);

@@ -2,7 +2,7 @@ import { CacheSerializationError } from '../errors/cache-serialization.error.js'
 import type { SharedEntry } from '../l1/l1-cache.js';
 import { freezeIfPlain } from '../l1/value-guard.js';
 import type { L2RawEntry } from '../l2/l2-cache.js';
-import { parseDeps, parseMeta, type Lifetime } from '../l2/l2-entry-format.js';
+import { parseDeps, parseMeta, totalLifetime, type Lifetime } from '../l2/l2-entry-format.js';
 import type { PayloadCodec } from '../serialization/payload.codec.js';
 
 /**
@@ -41,7 +41,7 @@ export class EntryCodec {
     const life = parseMeta(raw.meta);
     const deps = parseDeps(raw.header);
     const entry = this.entry(raw.payload, deps, now, raw.pttl - life.grace - life.failSafe, life);
-    entry.storedAt = now - (life.ttl + life.grace + life.failSafe - raw.pttl);
+    entry.storedAt = now - (totalLifetime(life) - raw.pttl);
     return entry;
   }
 

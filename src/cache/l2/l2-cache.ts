@@ -10,7 +10,7 @@ import {
   SET_SCRIPT,
   UNLOCK_SCRIPT,
 } from './l2.scripts.js';
-import { formatMeta } from './l2-entry-format.js';
+import { formatMeta, totalLifetime } from './l2-entry-format.js';
 
 /** An entry as stored in Redis, before decoding (see l2-entry-format.ts). */
 export interface L2RawEntry {
@@ -135,8 +135,8 @@ export class L2Cache {
       write.payload,
       formatMeta(write),
       token.header,
-      lifetime(write),
-      this.depTtl(lifetime(write)),
+      totalLifetime(write),
+      this.depTtl(totalLifetime(write)),
     );
     return stored === 1;
   }
@@ -223,7 +223,7 @@ export class L2Cache {
   }
 
   private setOne(target: RedisClient | ChainableCommander, write: L2Write): Promise<unknown> {
-    const total = lifetime(write);
+    const total = totalLifetime(write);
     return this.scripts(target).cacheSet(
       1,
       write.key,
@@ -250,9 +250,6 @@ export class L2Cache {
     return target as unknown as ScriptedRedis;
   }
 }
-
-/** How long Redis keeps an entry, ms. */
-const lifetime = (write: L2Write): number => write.ttl + write.grace + write.failSafe;
 
 function throwFirstError(results: [Error | null, unknown][] | null): void {
   const failed = results?.find(([error]) => error !== null);

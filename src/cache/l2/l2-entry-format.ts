@@ -5,6 +5,9 @@ export interface Lifetime {
   failSafe: number;
 }
 
+/** How long Redis keeps an entry, ms. */
+export const totalLifetime = (life: Lifetime): number => life.ttl + life.grace + life.failSafe;
+
 /** `"<ttl>,<grace>,<failSafe>"` in ms: remaining freshness is derived from it and the key's PTTL. */
 export const formatMeta = (life: Lifetime): string => `${life.ttl},${life.grace},${life.failSafe}`;
 

@@ -107,7 +107,11 @@ export class L2Inspector {
   private async node(): Promise<Redis> {
     const redis = this.redis;
     if (!isCluster(redis)) return redis;
-    this.slot ??= redis.cluster('KEYSLOT', this.prefix);
+    // Asked once; a failed lookup (Redis down) is asked again next time.
+    this.slot ??= redis.cluster('KEYSLOT', this.prefix).catch((error: unknown) => {
+      this.slot = undefined;
+      throw error;
+    });
     const owner = redis.slots[await this.slot]?.[0];
     const masters = redis.nodes('master');
     return masters.find((node) => `${node.options.host}:${node.options.port}` === owner) ?? masters[0]!;
