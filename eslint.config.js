@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-bench/', 'node_modules/', '.data/', 'coverage/'] },
+  { ignores: ['**/dist/', '**/dist-bench/', '**/node_modules/', '.data/', '**/coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -17,15 +17,15 @@ export default tseslint.config(
   {
     // Nest injects by the runtime class named in a constructor, so those imports must stay values.
     files: [
-      'src/**/*.service.ts',
-      'src/**/*.controller.ts',
-      'src/**/*.module.ts',
-      'src/**/*.guard.ts',
-      'src/**/*.interceptor.ts',
-      'src/**/*.subscriber.ts',
-      'src/**/*.explorer.ts',
-      'src/**/*.processor.ts',
-      'src/**/*.warmers.ts',
+      '**/src/**/*.service.ts',
+      '**/src/**/*.controller.ts',
+      '**/src/**/*.module.ts',
+      '**/src/**/*.guard.ts',
+      '**/src/**/*.interceptor.ts',
+      '**/src/**/*.subscriber.ts',
+      '**/src/**/*.explorer.ts',
+      '**/src/**/*.processor.ts',
+      '**/src/**/*.warmers.ts',
     ],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
@@ -34,7 +34,7 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
   },
   {
-    files: ['bench/**', 'test/**', '**/*.spec.ts'],
+    files: ['**/bench/**', '**/test/**', '**/*.spec.ts', 'packages/dev-services/**'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -10,7 +10,7 @@ import {
   CacheSessionModule,
   CacheWarmingModule,
   CacheWriteBehindModule,
-} from './cache/index.js';
+} from 'nestjs-layered-cache';
 import { Document } from './modules/documents/document.entity.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { DatabaseUnavailableFilter } from './common/filters/index.js';

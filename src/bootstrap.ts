@@ -12,8 +12,8 @@ import { seedDemoData, seedInventory } from './database/seed.js';
 import { seedDocuments } from './modules/documents/documents.seed.js';
 import { DEMO_USERS, seedUsers } from './modules/auth/users.seed.js';
 import { DocumentsService } from './modules/documents/documents.service.js';
-import { startEmbeddedPostgres, startEmbeddedRedis } from './embedded/index.js';
-import { redisOptionsFromEnv } from './cache/index.js';
+import { startEmbeddedPostgres, startEmbeddedRedis } from '@internal/dev-services';
+import { redisOptionsFromEnv } from 'nestjs-layered-cache';
 
 export interface RunningApp {
   app: NestExpressApplication;

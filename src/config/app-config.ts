@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { redisOptionsFromEnv, type RedisTopology } from '../cache/index.js';
+import { redisOptionsFromEnv, type RedisTopology } from 'nestjs-layered-cache';
 
 const url = (what: string, schemes: string[]) =>
   z

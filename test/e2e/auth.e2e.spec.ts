@@ -2,7 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/bootstrap.js';
 import { AuthService } from '../../src/modules/auth/auth.service.js';
-import { uniquePrefix } from '../helpers/cache-instance.js';
+import { uniquePrefix } from '../helpers/unique-prefix.js';
 import { loginAsNewUser, startE2eApp } from '../helpers/e2e-app.js';
 
 const cookieOf = (res: request.Response) =>

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/bootstrap.js';
-import { CacheService } from '../../src/cache/index.js';
+import { CacheService } from 'nestjs-layered-cache';
 import { startE2eApp } from '../helpers/e2e-app.js';
 
 describe('sample app: cache admin API, metrics, health', () => {

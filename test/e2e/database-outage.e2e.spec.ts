@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningApp } from '../../src/bootstrap.js';
-import { freePort, startEmbeddedPostgres, type EmbeddedPostgresServer } from '../../src/embedded/index.js';
-import { sleep } from '../helpers/cache-instance.js';
+import { freePort, startEmbeddedPostgres, type EmbeddedPostgresServer } from '@internal/dev-services';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startE2eApp } from '../helpers/e2e-app.js';
 
 // Route TTLs are read when the app's modules load: stock levels expire after 1 s (grace 0) here.

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/bootstrap.js';
-import { CacheService } from '../../src/cache/index.js';
+import { CacheService } from 'nestjs-layered-cache';
 import { startE2eApp } from '../helpers/e2e-app.js';
 
 describe('sample app: products through the cache', () => {

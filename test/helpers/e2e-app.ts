@@ -7,7 +7,7 @@ import { inject } from 'vitest';
 import { AuthService } from '../../src/modules/auth/auth.service.js';
 import { startApp, type RunningApp } from '../../src/bootstrap.js';
 import { loadAppConfig } from '../../src/config/app-config.js';
-import { uniquePrefix } from './cache-instance.js';
+import { uniquePrefix } from './unique-prefix.js';
 import { E2E_SEED_PRODUCTS } from './e2e.constants.js';
 
 /** The sample app on the run's Postgres and Redis, with its own cache prefix and upload directory. */

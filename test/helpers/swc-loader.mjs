@@ -11,7 +11,8 @@ export async function resolve(specifier, context, next) {
     const ts = new URL(specifier.replace(/\.js$/, '.ts'), context.parentURL);
     if (existsSync(fileURLToPath(ts))) return { url: ts.href, shortCircuit: true };
   }
-  return next(specifier, context);
+  // Workspace packages (the library, dev-services) resolve to their TypeScript sources, as in vitest.
+  return next(specifier, { ...context, conditions: [...context.conditions, 'nlc-source'] });
 }
 
 export async function load(url, context, next) {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { uniquePrefix } from '../helpers/cache-instance.js';
+import { uniquePrefix } from '../helpers/unique-prefix.js';
 
 describe('graceful shutdown', () => {
   it('leaves nothing open: after app.close() the process exits by itself', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { createRedisClient, type RedisClient, type RedisTopology } from '../../cache/index.js';
+import { createRedisClient, type RedisClient, type RedisTopology } from 'nestjs-layered-cache';
 
 const REDIS_TOPOLOGY = Symbol('REDIS_TOPOLOGY');
 

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { RedisThrottlerStorage } from '../../cache/index.js';
+import { RedisThrottlerStorage } from 'nestjs-layered-cache';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 

@@ -1,4 +1,4 @@
-import { entityTags, type EntityInvalidationRule, type HttpRequestLike } from '../../cache/index.js';
+import { entityTags, type EntityInvalidationRule, type HttpRequestLike } from 'nestjs-layered-cache';
 import { Document } from './document.entity.js';
 
 export const DOCUMENT = 'document';

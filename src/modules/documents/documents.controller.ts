@@ -12,7 +12,7 @@ import {
   BadRequestException,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { CacheRoute } from '../../cache/index.js';
+import { CacheRoute } from 'nestjs-layered-cache';
 import { CacheTtl } from '../../config/cache-ttl.profiles.js';
 import { documentHttpTags } from './documents.cache-rules.js';
 import { DocumentsService } from './documents.service.js';

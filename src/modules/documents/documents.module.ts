@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
-import { CacheModule } from '../../cache/index.js';
+import { CacheModule } from 'nestjs-layered-cache';
 import { DocumentStorage } from './document-storage.service.js';
 import { documentInvalidationRule } from './documents.cache-rules.js';
 import { DocumentsController } from './documents.controller.js';

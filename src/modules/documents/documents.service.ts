@@ -19,7 +19,7 @@ import {
   WriteBehindService,
   type CacheSetOptions,
   type WarmContext,
-} from '../../cache/index.js';
+} from 'nestjs-layered-cache';
 import { CacheTtl } from '../../config/cache-ttl.profiles.js';
 import { Document, DOCUMENT_STATUSES, type DocumentStatus } from './document.entity.js';
 import { DocumentStorage } from './document-storage.service.js';

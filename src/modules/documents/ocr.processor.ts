@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import type { DataSource, Repository } from 'typeorm';
-import { CacheService } from '../../cache/index.js';
+import { CacheService } from 'nestjs-layered-cache';
 import { CacheTtl } from '../../config/cache-ttl.profiles.js';
 import { Document } from './document.entity.js';
 import { DocumentStorage } from './document-storage.service.js';

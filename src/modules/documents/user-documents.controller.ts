@@ -1,6 +1,6 @@
 import { Controller, ForbiddenException, Get, Param, Req, UseGuards } from '@nestjs/common';
 import { mayAccess, SessionGuard, type SessionRequest } from '../auth/session.guard.js';
-import { CacheRoute } from '../../cache/index.js';
+import { CacheRoute } from 'nestjs-layered-cache';
 import { CacheTtl } from '../../config/cache-ttl.profiles.js';
 import { documentHttpTags } from './documents.cache-rules.js';
 import { DocumentsService } from './documents.service.js';

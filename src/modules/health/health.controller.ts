@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { CacheHealthIndicator } from '../../cache/index.js';
+import { CacheHealthIndicator } from 'nestjs-layered-cache';
 
 /** `GET /health`: the database must answer; Redis or the bus being down only degrades (we still serve). */
 @Controller('health')

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { CacheHealthIndicator } from '../../cache/index.js';
+import { CacheHealthIndicator } from 'nestjs-layered-cache';
 import { HealthController } from './health.controller.js';
 
 @Module({

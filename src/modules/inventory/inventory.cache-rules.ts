@@ -1,4 +1,4 @@
-import type { EntityInvalidationRule, HttpRequestLike } from '../../cache/index.js';
+import type { EntityInvalidationRule, HttpRequestLike } from 'nestjs-layered-cache';
 import { StockMove } from './stock-move.entity.js';
 
 /** Everything cached about one product's stock carries this tag. */

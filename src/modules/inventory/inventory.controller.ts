@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { CacheRoute } from '../../cache/index.js';
+import { CacheRoute } from 'nestjs-layered-cache';
 import { ParseIdPipe, ZodValidationPipe } from '../../common/pipes/index.js';
 import { CacheTtl } from '../../config/cache-ttl.profiles.js';
 import {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CacheModule } from '../../cache/index.js';
+import { CacheModule } from 'nestjs-layered-cache';
 import { stockMoveInvalidationRule } from './inventory.cache-rules.js';
 import { InventoryController } from './inventory.controller.js';
 import { InventoryService } from './inventory.service.js';

@@ -1,4 +1,4 @@
-import { entityTags, type EntityInvalidationRule, type HttpRequestLike } from '../../cache/index.js';
+import { entityTags, type EntityInvalidationRule, type HttpRequestLike } from 'nestjs-layered-cache';
 import { Product } from './product.entity.js';
 
 export const PRODUCT = 'product';

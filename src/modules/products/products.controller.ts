@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { CacheRoute, entityTags } from '../../cache/index.js';
+import { CacheRoute, entityTags } from 'nestjs-layered-cache';
 import { ParseIdPipe, ZodValidationPipe } from '../../common/pipes/index.js';
 import { CacheTtl } from '../../config/cache-ttl.profiles.js';
 import { listProductsQuerySchema, type ListProductsQuery } from './dto/list-products.query.js';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CacheModule } from '../../cache/index.js';
+import { CacheModule } from 'nestjs-layered-cache';
 import { productInvalidationRule } from './products.cache-rules.js';
 import { ProductsController } from './products.controller.js';
 import { ProductsService } from './products.service.js';

@@ -3,9 +3,9 @@ import { Controller, Get, Module, UseGuards, type INestApplication } from '@nest
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CacheModule, CacheSessionModule, generateSessionId } from '../../../src/cache/index.js';
+import { CacheModule, CacheSessionModule, generateSessionId } from 'nestjs-layered-cache';
 import { SessionGuard } from '../../../src/modules/auth/session.guard.js';
-import { uniquePrefix } from '../../helpers/cache-instance.js';
+import { uniquePrefix } from '../../helpers/unique-prefix.js';
 
 const { sign } = createRequire(import.meta.url)('cookie-signature') as { sign(value: string, secret: string): string };
 const SECRET = 'a-session-secret-of-at-least-32-chars';

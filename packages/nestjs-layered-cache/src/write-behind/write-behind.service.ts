@@ -1,0 +1,256 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { CacheService } from '../cache.service.js';
+import { CACHE_PREFIX, CACHE_REDIS } from '../cache.internal-constants.js';
+import { CacheConfigError } from '../errors/cache-config.error.js';
+import { entityTagName, entityTags } from '../typeorm/entity-tags.js';
+import type { RedisConnection } from '../redis/redis-connection.js';
+import { APPLIED_TABLE, WriteBehindApplier } from './write-behind.applier.js';
+import { WRITE_BEHIND_OPTIONS } from './write-behind.constants.js';
+import type { RowChange, WriteBehindOptions } from './write-behind.interface.js';
+import { WriteBehindStore, type DeadBatch } from './write-behind.store.js';
+
+interface Queue {
+  name: string;
+  target: new (...args: never[]) => object;
+  store: WriteBehindStore;
+  applier: WriteBehindApplier;
+}
+
+export interface WriteBehindCounts {
+  entity: string;
+  pendingRows: number;
+  oldestMs: number | null;
+  batches: number;
+  dead: number;
+}
+
+/**
+ * Durable write-behind: a write is in Redis (as durable as its persistence) when `write` returns,
+ * visible at once through `pending()`, and applied to the database later in batches — exactly
+ * once, newest value last — by any instance's flusher. See the README for the guarantees.
+ */
+@Injectable()
+export class WriteBehindService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('WriteBehind');
+  private readonly queues = new Map<string, Queue>();
+  private dataSource!: DataSource;
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+  private prunedAt = 0;
+  /** Counters since boot, all entities together (metrics have them per entity). */
+  readonly stats = { writes: 0, overflows: 0, rowsApplied: 0, batchesApplied: 0, batchesFailed: 0, duplicates: 0 };
+  private readonly listeners = new Set<
+    (event: { entity: string; kind: 'applied' | 'failed' | 'dead'; rows: number }) => void
+  >();
+
+  constructor(
+    @Inject(WRITE_BEHIND_OPTIONS) private readonly options: WriteBehindOptions,
+    @Inject(CACHE_REDIS) private readonly connection: RedisConnection | null,
+    @Inject(CACHE_PREFIX) private readonly prefix: string,
+    @Inject(CacheService) private readonly cache: CacheService,
+    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+  ) {
+    if (!connection) throw new CacheConfigError('Write-behind needs the cache module to have Redis (redis: { url })');
+  }
+
+  onModuleInit(): void {
+    this.dataSource = this.moduleRef.get<DataSource>(getDataSourceToken(this.options.dataSource), { strict: false });
+    for (const entity of this.options.entities) {
+      const name = entity.name ?? entityTagName(entity.target.name);
+      this.queues.set(name, {
+        name,
+        target: entity.target,
+        store: new WriteBehindStore(this.connection!.client, `${this.prefix}:~wb:${name}`),
+        applier: new WriteBehindApplier(this.dataSource, name, entity.target),
+      });
+    }
+    this.timer = setInterval(() => void this.flush(), this.options.flushInterval ?? 1000);
+    this.timer.unref();
+  }
+
+  /** Replaces/merges fields of a row (last write wins per field). */
+  write(entity: string, id: string | number, patch: Record<string, unknown>): Promise<void> {
+    return this.change(entity, id, patch, {});
+  }
+
+  /** Adds `delta` to a numeric field (deltas of one row add up before they reach the database). */
+  increment(entity: string, id: string | number, field: string, delta = 1): Promise<void> {
+    return this.change(entity, id, {}, { [field]: delta });
+  }
+
+  /** Both at once, in one round trip. */
+  async change(
+    entity: string,
+    id: string | number,
+    set: Record<string, unknown>,
+    increment: Record<string, number>,
+  ): Promise<void> {
+    const queue = this.queue(entity);
+    const { seq, pending } = await queue.store.write(String(id), set, increment, this.options.maxPending ?? 100_000);
+    if (seq >= 0) {
+      this.stats.writes++;
+      if (pending >= (this.options.batchSize ?? 500)) void this.flush();
+      return;
+    }
+    this.stats.overflows++;
+    if (this.options.overflow === 'reject') {
+      throw new ServiceUnavailableException(`The write-behind queue of ${entity} is full; try again later`);
+    }
+    await this.writeThrough(entity, id, set, increment);
+  }
+
+  /**
+   * Applies a change synchronously: loads the row, applies it and saves it in one transaction,
+   * so the subscriber invalidates its tags at commit (the normal path).
+   */
+  async writeThrough(
+    entity: string,
+    id: string | number,
+    set: Record<string, unknown>,
+    increment: Record<string, number> = {},
+  ): Promise<void> {
+    const queue = this.queue(entity);
+    await this.dataSource.transaction(async (tx) => {
+      const repo = tx.getRepository(queue.target);
+      const meta = repo.metadata;
+      const row = await repo.findOne({
+        where: { [meta.primaryColumns[0]!.propertyName]: id } as never,
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!row) return;
+      const target = row as Record<string, unknown>;
+      Object.assign(target, set);
+      for (const [field, delta] of Object.entries(increment)) target[field] = Number(target[field] ?? 0) + delta;
+      await repo.save(row);
+    });
+  }
+
+  /** What is waiting for the row (also batches being applied): overlay it on what the database says. */
+  pending(entity: string, id: string | number): Promise<RowChange | undefined> {
+    return this.queue(entity).store.pending(String(id));
+  }
+
+  /** Flushes every entity until nothing is due (one flush at a time per instance). */
+  flush(deadline = Infinity): Promise<void> {
+    this.flushing ??= this.flushAll(deadline).finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  async counts(): Promise<WriteBehindCounts[]> {
+    return Promise.all([...this.queues.values()].map(async (q) => ({ entity: q.name, ...(await q.store.counts()) })));
+  }
+
+  async dead(entity?: string): Promise<(DeadBatch & { entity: string })[]> {
+    const queues = entity ? [this.queue(entity)] : [...this.queues.values()];
+    const lists = await Promise.all(
+      queues.map(async (q) => (await q.store.deadBatches()).map((d) => ({ ...d, entity: q.name }))),
+    );
+    return lists.flat();
+  }
+
+  /** Puts dead batches back (all of an entity when `batches` is omitted); returns how many. */
+  async replay(entity: string, batches?: readonly string[]): Promise<number> {
+    const queue = this.queue(entity);
+    const ids = batches ?? (await queue.store.deadBatches(10_000)).map((d) => d.id);
+    let replayed = 0;
+    for (const id of ids) if (await queue.store.replay(id)) replayed++;
+    if (replayed > 0) void this.flush();
+    return replayed;
+  }
+
+  entities(): string[] {
+    return [...this.queues.keys()];
+  }
+
+  onEvent(
+    listener: (event: { entity: string; kind: 'applied' | 'failed' | 'dead'; rows: number }) => void,
+  ): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Flushes what it can within `drainTimeout`; the rest stays in Redis for the next start. */
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    const deadline = Date.now() + (this.options.drainTimeout ?? 5000);
+    await this.flushing?.catch(() => undefined);
+    await this.flushAll(deadline).catch((error: Error) => this.logger.warn(`Shutdown flush stopped: ${error.message}`));
+    const left = (await this.counts().catch(() => [])).reduce((n, c) => n + c.pendingRows, 0);
+    if (left > 0) this.logger.warn(`${left} pending row(s) stay in Redis for the next start`);
+  }
+
+  private queue(entity: string): Queue {
+    const queue = this.queues.get(entity);
+    if (!queue) throw new CacheConfigError(`No write-behind entity "${entity}"; known: ${this.entities().join(', ')}`);
+    return queue;
+  }
+
+  private async flushAll(deadline: number): Promise<void> {
+    for (const queue of this.queues.values()) {
+      while (Date.now() < deadline) {
+        const batch = await queue.store.take(this.options.batchSize ?? 500, this.options.lease ?? 30_000);
+        if (!batch) break;
+        const applied = await this.applyBatch(queue, batch.id, batch.rows, batch.attempts);
+        if (!applied && this.closed) return;
+      }
+    }
+    if (Date.now() - this.prunedAt > 3_600_000) await this.prune();
+  }
+
+  private async applyBatch(
+    queue: Queue,
+    batch: string,
+    rows: Map<string, RowChange>,
+    attempts: number,
+  ): Promise<boolean> {
+    try {
+      const outcome = await queue.applier.apply(batch, rows);
+      if (outcome === 'duplicate') this.stats.duplicates++;
+      await queue.store.finish(batch);
+      this.stats.batchesApplied++;
+      this.stats.rowsApplied += rows.size;
+      // After the commit: cached views of these rows reload from the database.
+      await this.cache.invalidateTags(
+        [...rows.keys()].flatMap((id) => entityTags.row(queue.name, id)),
+        'write-behind',
+      );
+      this.emit({ entity: queue.name, kind: 'applied', rows: rows.size });
+      return true;
+    } catch (error) {
+      this.stats.batchesFailed++;
+      const message = error instanceof Error ? error.message : String(error);
+      const retry = await queue.store
+        .fail(batch, 1000 * 2 ** Math.min(attempts - 1, 10), this.options.maxAttempts ?? 5, message)
+        .catch(() => true);
+      this.emit({ entity: queue.name, kind: retry ? 'failed' : 'dead', rows: rows.size });
+      this.logger.warn(
+        `Write-behind batch ${batch} (${rows.size} ${queue.name} rows) failed, attempt ${attempts}${retry ? '' : ': moved to the dead-letter list'}: ${message}`,
+      );
+      return false;
+    }
+  }
+
+  /** Applied-batch ids are only needed while a batch can still be replayed. */
+  private async prune(): Promise<void> {
+    this.prunedAt = Date.now();
+    await this.dataSource
+      .query(`DELETE FROM ${APPLIED_TABLE} WHERE applied_at < now() - interval '7 days'`)
+      .catch(() => undefined);
+  }
+
+  private emit(event: { entity: string; kind: 'applied' | 'failed' | 'dead'; rows: number }): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}

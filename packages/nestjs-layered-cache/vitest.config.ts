@@ -1,0 +1,19 @@
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+/** Workspace packages resolve to their TypeScript sources (their `nlc-source` export condition). */
+const conditions = ['nlc-source', 'node', 'development|production'];
+
+export default defineConfig({
+  // swc (not esbuild) compiles the tests so that decorator metadata exists: Nest injects by type.
+  plugins: [swc.vite({ module: { type: 'es6' } })],
+  environments: { ssr: { resolve: { conditions } }, __vitest__: { resolve: { conditions } } },
+  test: {
+    name: 'library',
+    include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
+    globalSetup: ['test/setup/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
