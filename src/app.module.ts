@@ -3,14 +3,12 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import {
-  CacheAdminModule,
-  CacheMetricsModule,
-  CacheModule,
-  CacheSessionModule,
-  CacheWarmingModule,
-  CacheWriteBehindModule,
-} from 'nestjs-layered-cache';
+import { CacheModule } from 'nestjs-layered-cache';
+import { CacheAdminModule } from 'nestjs-layered-cache/admin';
+import { CacheMetricsModule } from 'nestjs-layered-cache/metrics';
+import { CacheSessionModule } from 'nestjs-layered-cache/session';
+import { CacheWarmingModule } from 'nestjs-layered-cache/warming';
+import { CacheWriteBehindModule } from 'nestjs-layered-cache/write-behind';
 import { Document } from './modules/documents/document.entity.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { DatabaseUnavailableFilter } from './common/filters/index.js';

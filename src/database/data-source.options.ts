@@ -1,6 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import { Products1763700000000 } from '../../migrations/1763700000000-products.js';
-import { CacheWriteBehind1763900000000 } from 'nestjs-layered-cache';
+import { CacheWriteBehind1763900000000 } from 'nestjs-layered-cache/write-behind';
 import { InventoryDocuments1763800000000 } from '../../migrations/1763800000000-inventory-documents.js';
 import { Users1764000000000 } from '../../migrations/1764000000000-users.js';
 import { User } from '../modules/auth/user.entity.js';

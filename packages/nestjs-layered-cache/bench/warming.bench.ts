@@ -7,7 +7,9 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { CacheAdminModule, CacheModule, CacheService, CacheWarmingModule, CacheWarmingService } from '../src/index.js';
+import { CacheModule, CacheService } from '../src/index.js';
+import { CacheAdminModule } from '../src/admin/index.js';
+import { CacheWarmingModule, CacheWarmingService } from '../src/warming/index.js';
 import { startEmbeddedRedis } from '@internal/dev-services';
 
 const KEYS = 1000;

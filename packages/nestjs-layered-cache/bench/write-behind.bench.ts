@@ -11,13 +11,13 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { Column, Entity, PrimaryColumn, type DataSource, type Logger as OrmLogger } from 'typeorm';
+import { CacheModule } from '../src/index.js';
+import { CacheAdminModule } from '../src/admin/index.js';
 import {
-  CacheAdminModule,
-  CacheModule,
   CacheWriteBehind1763900000000,
   CacheWriteBehindModule,
   WriteBehindService,
-} from '../src/index.js';
+} from '../src/write-behind/index.js';
 import { startEmbeddedPostgres, startEmbeddedRedis } from '@internal/dev-services';
 
 const WRITES = 10_000;

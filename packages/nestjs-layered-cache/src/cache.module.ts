@@ -1,5 +1,4 @@
 import {
-  type DynamicModule,
   Inject,
   Logger,
   Module,
@@ -21,13 +20,10 @@ import {
 } from './cache.internal-constants.js';
 import { L2Inspector } from './l2/l2-inspector.js';
 import { CacheBus } from './bus/index.js';
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { cacheManagerProvider } from './cache-manager/cache-manager.provider.js';
 import { CacheDecoratorsExplorer } from './decorators/index.js';
 import { DiscoveryModule } from '@nestjs/core';
 import { HttpCacheContext } from './http/http-cache.context.js';
 import { HttpCacheEdge } from './http/http-cache.edge.js';
-import { CacheInvalidationModule, type CacheInvalidationOptions } from './typeorm/index.js';
 import { CacheService } from './cache.service.js';
 import { CacheStack } from './core/cache-stack.js';
 import { isOutage } from './core/fail-safe.js';
@@ -108,13 +104,12 @@ const failSafeWindow = ({ failSafe }: CacheModuleOptions): number => (failSafe ?
     CacheService,
     HttpCacheEdge,
     CacheDecoratorsExplorer,
-    cacheManagerProvider,
   ],
   imports: [DiscoveryModule],
-  // CACHE_STACK is exported for the library's own feature modules (forFeature); not part of the API.
+  // CACHE_STACK is exported for the library's own integrations; not part of the API.
   // HttpCacheContext is what @CacheRoute's interceptor needs in the controller's module.
   // CACHE_L2_INSPECTOR and CACHE_PREFIX serve the admin module.
-  exports: [CacheService, CACHE_STACK, CACHE_MANAGER, HttpCacheContext, CACHE_L2_INSPECTOR, CACHE_PREFIX, CACHE_REDIS],
+  exports: [CacheService, CACHE_STACK, HttpCacheContext, CACHE_L2_INSPECTOR, CACHE_PREFIX, CACHE_REDIS],
 })
 export class CacheModule extends ConfigurableModuleClass implements NestModule, OnModuleInit, OnApplicationShutdown {
   /** Replays invalidations that failed while Redis was down, as soon as it is back. */
@@ -132,14 +127,6 @@ export class CacheModule extends ConfigurableModuleClass implements NestModule, 
   /** Runs before Nest registers routes: the only moment the edge can be put in front of them. */
   configure(): void {
     this.edge.install();
-  }
-
-  /**
-   * Invalidates cache tags from TypeORM entity changes, at commit (see `entityTags`). Requires
-   * `forRoot({ isGlobal: true })` and `TypeOrmModule`.
-   */
-  static forFeature(options: CacheInvalidationOptions = {}): DynamicModule {
-    return CacheInvalidationModule.register(options);
   }
 
   async onModuleInit(): Promise<void> {

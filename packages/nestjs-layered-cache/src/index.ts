@@ -1,4 +1,7 @@
-// The public API of the cache module. Applications import from here and nowhere else.
+// The core entry point, `nestjs-layered-cache`: the engine, the module, views, decorators, HTTP
+// caching, errors, events and the serializer. It loads no optional peer: each integration has its
+// own entry point (`nestjs-layered-cache/typeorm`, `/warming`, `/write-behind`, `/session`, `/admin`,
+// `/metrics`, `/health`, `/cache-manager`, `/testing`).
 export { CacheModule } from './cache.module.js';
 export { CacheService, type CacheStatsSnapshot } from './cache.service.js';
 export { CacheView } from './cache-view.js';
@@ -23,40 +26,6 @@ export {
   type TagsTemplate,
 } from './decorators/index.js';
 export * from './errors/index.js';
-export { CacheAdminModule, CacheAdminGuard, type CacheAdminOptions, type Recommendation } from './admin/index.js';
-export { CacheHealthIndicator } from './health/index.js';
-export { CacheMetricsModule, METRICS, type CacheMetricsOptions } from './metrics/index.js';
-export {
-  CacheSessionModule,
-  RedisSessionStore,
-  RedisThrottlerStorage,
-  SESSION_UNAVAILABLE,
-  SessionService,
-  generateSessionId,
-  type CacheSessionOptions,
-  type SessionRecord,
-  type SessionSummary,
-  type SessionUser,
-} from './session/index.js';
-export {
-  CacheWriteBehind1763900000000,
-  CacheWriteBehindModule,
-  WriteBehindService,
-  type RowChange,
-  type WriteBehindCounts,
-  type WriteBehindEntity,
-  type WriteBehindOptions,
-} from './write-behind/index.js';
-export {
-  CacheWarmer,
-  CacheWarmingModule,
-  CacheWarmingService,
-  type CacheWarmerOptions,
-  type CacheWarmingOptions,
-  type HotKey,
-  type WarmContext,
-  type WarmerInfo,
-} from './warming/index.js';
 export {
   CacheRoute,
   GlobalHttpCacheInterceptor,
@@ -68,10 +37,5 @@ export {
   type HttpRequestLike,
 } from './http/index.js';
 export * from './events/index.js';
-export {
-  entityTagName,
-  entityTags,
-  type CacheInvalidationOptions,
-  type EntityInvalidationRule,
-} from './typeorm/index.js';
+export { entityTagName, entityTags } from './tags/entity-tags.js';
 export { CacheSerializer, V8Serializer } from './serialization/index.js';

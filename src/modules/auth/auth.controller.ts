@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { z } from 'zod';
-import { SessionService, type SessionSummary } from 'nestjs-layered-cache';
+import { SessionService, type SessionSummary } from 'nestjs-layered-cache/session';
 import { ZodValidationPipe } from '../../common/pipes/index.js';
 import { AuthService, type AuthUser } from './auth.service.js';
 import { SessionGuard, type SessionRequest } from './session.guard.js';

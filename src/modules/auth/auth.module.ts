@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { RedisThrottlerStorage } from 'nestjs-layered-cache';
+import { RedisThrottlerStorage } from 'nestjs-layered-cache/session';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 

@@ -5,7 +5,7 @@ import {
   ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
-import { SESSION_UNAVAILABLE, type SessionUser } from 'nestjs-layered-cache';
+import { SESSION_UNAVAILABLE, type SessionUser } from 'nestjs-layered-cache/session';
 
 export interface SessionRequest {
   session?: { user?: SessionUser; lastSeenAt?: number };

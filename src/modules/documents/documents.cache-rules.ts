@@ -1,4 +1,5 @@
-import { entityTags, type EntityInvalidationRule, type HttpRequestLike } from 'nestjs-layered-cache';
+import { entityTags, type HttpRequestLike } from 'nestjs-layered-cache';
+import { type EntityInvalidationRule } from 'nestjs-layered-cache/typeorm';
 import { Document } from './document.entity.js';
 
 export const DOCUMENT = 'document';

@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
-import { CacheModule } from 'nestjs-layered-cache';
+import { CacheInvalidationModule } from 'nestjs-layered-cache/typeorm';
 import { DocumentStorage } from './document-storage.service.js';
 import { documentInvalidationRule } from './documents.cache-rules.js';
 import { DocumentsController } from './documents.controller.js';
@@ -18,7 +18,7 @@ export class DocumentsModule {
     return {
       module: DocumentsModule,
       imports: [
-        CacheModule.forFeature({ rules: [documentInvalidationRule] }),
+        CacheInvalidationModule.forFeature({ rules: [documentInvalidationRule] }),
         BullModule.registerQueue({ name: OCR_QUEUE }),
         // Memory storage: the bytes are hashed before anything is written; the limit makes
         // multer answer 413 for larger files before they are buffered whole.

@@ -13,13 +13,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import sharp from 'sharp';
 import type { DataSource, Repository } from 'typeorm';
-import {
-  CacheService,
-  entityTags,
-  WriteBehindService,
-  type CacheSetOptions,
-  type WarmContext,
-} from 'nestjs-layered-cache';
+import { CacheService, entityTags, type CacheSetOptions } from 'nestjs-layered-cache';
+import { type WarmContext } from 'nestjs-layered-cache/warming';
+import { WriteBehindService } from 'nestjs-layered-cache/write-behind';
 import { CacheTtl } from '../../config/cache-ttl.profiles.js';
 import { Document, DOCUMENT_STATUSES, type DocumentStatus } from './document.entity.js';
 import { DocumentStorage } from './document-storage.service.js';

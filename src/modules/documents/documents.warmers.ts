@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit, Optional } from '@nestjs/common';
-import { CacheWarmer, CacheWarmingService, type WarmContext } from 'nestjs-layered-cache';
+import { CacheWarmer, CacheWarmingService, type WarmContext } from 'nestjs-layered-cache/warming';
 import { DocumentsService } from './documents.service.js';
 
 /** Active users' summaries and the most read documents' metadata, hourly. */

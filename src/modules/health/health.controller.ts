@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { CacheHealthIndicator } from 'nestjs-layered-cache';
+import { CacheHealthIndicator } from 'nestjs-layered-cache/health';
 
 /** `GET /health`: the database must answer; Redis or the bus being down only degrades (we still serve). */
 @Controller('health')

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { CacheHealthIndicator } from 'nestjs-layered-cache';
+import { CacheHealthIndicator } from 'nestjs-layered-cache/health';
 import { HealthController } from './health.controller.js';
 
 @Module({

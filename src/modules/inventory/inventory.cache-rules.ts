@@ -1,4 +1,5 @@
-import type { EntityInvalidationRule, HttpRequestLike } from 'nestjs-layered-cache';
+import type { HttpRequestLike } from 'nestjs-layered-cache';
+import type { EntityInvalidationRule } from 'nestjs-layered-cache/typeorm';
 import { StockMove } from './stock-move.entity.js';
 
 /** Everything cached about one product's stock carries this tag. */

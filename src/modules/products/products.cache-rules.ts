@@ -1,4 +1,5 @@
-import { entityTags, type EntityInvalidationRule, type HttpRequestLike } from 'nestjs-layered-cache';
+import { entityTags, type HttpRequestLike } from 'nestjs-layered-cache';
+import { type EntityInvalidationRule } from 'nestjs-layered-cache/typeorm';
 import { Product } from './product.entity.js';
 
 export const PRODUCT = 'product';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CacheModule } from 'nestjs-layered-cache';
+import { CacheInvalidationModule } from 'nestjs-layered-cache/typeorm';
 import { productInvalidationRule } from './products.cache-rules.js';
 import { ProductsController } from './products.controller.js';
 import { ProductsService } from './products.service.js';
@@ -7,7 +7,7 @@ import { ProductsWarmers } from './products.warmers.js';
 
 @Module({
   // Product writes invalidate their cache tags at commit, whoever makes them.
-  imports: [CacheModule.forFeature({ rules: [productInvalidationRule] })],
+  imports: [CacheInvalidationModule.forFeature({ rules: [productInvalidationRule] })],
   controllers: [ProductsController],
   providers: [ProductsService, ProductsWarmers],
 })

@@ -1,7 +1,8 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
-import { CacheService, entityTags, type CacheSetOptions, type WarmContext } from 'nestjs-layered-cache';
+import { CacheService, entityTags, type CacheSetOptions } from 'nestjs-layered-cache';
+import { type WarmContext } from 'nestjs-layered-cache/warming';
 import { CacheTtl } from '../../config/cache-ttl.profiles.js';
 import type { ListProductsQuery } from './dto/list-products.query.js';
 import { listKey } from './dto/list-products.query.js';

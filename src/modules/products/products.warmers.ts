@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit, Optional } from '@nestjs/common';
-import { CacheWarmer, CacheWarmingService, type WarmContext } from 'nestjs-layered-cache';
+import { CacheWarmer, CacheWarmingService, type WarmContext } from 'nestjs-layered-cache/warming';
 import type { ListProductsQuery } from './dto/list-products.query.js';
 import { ProductsService } from './products.service.js';
 

@@ -3,7 +3,8 @@ import { Controller, Get, Module, UseGuards, type INestApplication } from '@nest
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CacheModule, CacheSessionModule, generateSessionId } from 'nestjs-layered-cache';
+import { CacheModule } from 'nestjs-layered-cache';
+import { CacheSessionModule, generateSessionId } from 'nestjs-layered-cache/session';
 import { SessionGuard } from '../../../src/modules/auth/session.guard.js';
 import { uniquePrefix } from '../../helpers/unique-prefix.js';
 

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiExcludeEndpoint, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CacheRoute } from '../http/cache-route.decorator.js';
-import { AdminValidationPipe } from './admin-validation.pipe.js';
+import { AdminValidationPipe } from '../access/admin-validation.pipe.js';
 import {
   clearSchema,
   invalidateSchema,
@@ -13,7 +13,7 @@ import {
   type InvalidateBody,
   type KeysQuery,
 } from './cache-admin.dto.js';
-import { CacheAdminGuard } from './cache-admin.guard.js';
+import { CacheAdminGuard } from '../access/cache-admin.guard.js';
 import { CacheAdminService } from './cache-admin.service.js';
 import { DASHBOARD_HTML } from './dashboard.page.js';
 

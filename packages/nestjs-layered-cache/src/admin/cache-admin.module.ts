@@ -2,8 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { CacheConfigError } from '../errors/cache-config.error.js';
 import { CacheAdminController } from './cache-admin.controller.js';
-import { CacheAdminGuard } from './cache-admin.guard.js';
-import { CACHE_ADMIN_OPTIONS, type CacheAdminOptions } from './cache-admin.options.js';
+import { CacheAdminGuard } from '../access/cache-admin.guard.js';
+import { CACHE_ADMIN_OPTIONS, type CacheAdminOptions } from '../access/cache-admin.options.js';
 import { CacheAdminService } from './cache-admin.service.js';
 
 /**

@@ -5,7 +5,7 @@ import type { CacheView } from '../cache-view.js';
 import { CACHE_L2_INSPECTOR } from '../cache.internal-constants.js';
 import type { InspectedKey, L2Inspector } from '../l2/l2-inspector.js';
 import type { ClearBody, InvalidateBody, KeysQuery } from './cache-admin.dto.js';
-import { CACHE_ADMIN_OPTIONS, type CacheAdminOptions } from './cache-admin.options.js';
+import { CACHE_ADMIN_OPTIONS, type CacheAdminOptions } from '../access/cache-admin.options.js';
 import { GroupTrafficTracker } from './group-traffic.js';
 import { recommend, type Recommendation } from './recommendations.js';
 import { StatsHistory, type StatsSample } from './stats-history.js';

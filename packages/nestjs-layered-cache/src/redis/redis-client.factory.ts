@@ -1,5 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import type { RedisModuleOptions } from '../cache-options.interface.js';
+import type { RedisModuleOptions } from './redis-options.interface.js';
 
 export type RedisClient = Redis | Cluster;
 

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { RedisModuleOptions } from '../cache-options.interface.js';
+import type { RedisModuleOptions } from './redis-options.interface.js';
 import { createRedisClient, isCluster, type RedisClient } from './redis-client.factory.js';
 
 /**

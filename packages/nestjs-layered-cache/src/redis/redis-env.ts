@@ -1,4 +1,4 @@
-import type { RedisModuleOptions, RedisNodeAddress } from '../cache-options.interface.js';
+import type { RedisModuleOptions, RedisNodeAddress } from './redis-options.interface.js';
 import { CacheConfigError } from '../errors/cache-config.error.js';
 
 /** Where Redis is, read from the environment: one of `url`, `sentinel` or `cluster`. */

@@ -3,10 +3,14 @@ import { EntityInvalidationSubscriber } from './entity-invalidation.subscriber.j
 import type { CacheInvalidationOptions } from './invalidation-options.interface.js';
 import { CACHE_INVALIDATION_OPTIONS } from './invalidation.constants.js';
 
-/** Registered through `CacheModule.forFeature()`; needs `CacheModule.forRoot({ isGlobal: true })`. */
+/**
+ * Invalidates cache tags from TypeORM entity changes, at commit (see `entityTags`):
+ * `CacheInvalidationModule.forFeature({ rules })` in each module whose entities have rules. Needs
+ * `CacheModule.forRoot({ isGlobal: true })` and `TypeOrmModule`.
+ */
 @Module({})
 export class CacheInvalidationModule {
-  static register(options: CacheInvalidationOptions = {}): DynamicModule {
+  static forFeature(options: CacheInvalidationOptions = {}): DynamicModule {
     return {
       module: CacheInvalidationModule,
       providers: [{ provide: CACHE_INVALIDATION_OPTIONS, useValue: options }, EntityInvalidationSubscriber],

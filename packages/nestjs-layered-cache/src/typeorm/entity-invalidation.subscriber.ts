@@ -19,7 +19,7 @@ import {
 import { CACHE_STACK } from '../cache.internal-constants.js';
 import { isValidTag } from '../core/namespace-path.js';
 import type { CacheStack } from '../core/cache-stack.js';
-import { entityTagName, entityTags } from './entity-tags.js';
+import { entityTagName, entityTags } from '../tags/entity-tags.js';
 import type { CacheInvalidationOptions, EntityInvalidationRule } from './invalidation-options.interface.js';
 import { CACHE_INVALIDATION_OPTIONS } from './invalidation.constants.js';
 import { TransactionTagBuffer } from './transaction-tag-buffer.js';

@@ -11,8 +11,8 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AdminValidationPipe } from '../admin/admin-validation.pipe.js';
-import { CacheAdminGuard } from '../admin/cache-admin.guard.js';
+import { AdminValidationPipe } from '../access/admin-validation.pipe.js';
+import { CacheAdminGuard } from '../access/cache-admin.guard.js';
 import { CacheRoute } from '../http/cache-route.decorator.js';
 import { CacheWarmingService } from './cache-warming.service.js';
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AdminValidationPipe } from '../admin/admin-validation.pipe.js';
-import { CacheAdminGuard } from '../admin/cache-admin.guard.js';
+import { AdminValidationPipe } from '../access/admin-validation.pipe.js';
+import { CacheAdminGuard } from '../access/cache-admin.guard.js';
 import { CacheRoute } from '../http/cache-route.decorator.js';
 import { WriteBehindService } from './write-behind.service.js';
 

@@ -12,7 +12,7 @@ import type { DataSource } from 'typeorm';
 import { CacheService } from '../cache.service.js';
 import { CACHE_PREFIX, CACHE_REDIS } from '../cache.internal-constants.js';
 import { CacheConfigError } from '../errors/cache-config.error.js';
-import { entityTagName, entityTags } from '../typeorm/entity-tags.js';
+import { entityTagName, entityTags } from '../tags/entity-tags.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
 import { APPLIED_TABLE, WriteBehindApplier } from './write-behind.applier.js';
 import { WRITE_BEHIND_OPTIONS } from './write-behind.constants.js';

@@ -3,7 +3,8 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { inject } from 'vitest';
-import { CacheModule, CacheService, type EntityInvalidationRule } from '../../src/index.js';
+import { CacheModule, CacheService } from '../../src/index.js';
+import { CacheInvalidationModule, type EntityInvalidationRule } from '../../src/typeorm/index.js';
 import { Widget } from '../fixtures/widget.entity.js';
 
 export const widgetRule: EntityInvalidationRule<Widget> = {
@@ -24,8 +25,8 @@ export async function createTypeormCacheApp(prefix: string): Promise<TypeormCach
       TypeOrmModule.forRoot({ type: 'postgres', url: inject('databaseUrl'), entities: [Widget] }),
       CacheModule.forRoot({ isGlobal: true, prefix, redis: { url: inject('redisUrl') } }),
       // Two feature modules, as an app with several would have: one subscriber, both modules' rules.
-      CacheModule.forFeature({}),
-      CacheModule.forFeature({ rules: [widgetRule] }),
+      CacheInvalidationModule.forFeature({}),
+      CacheInvalidationModule.forFeature({ rules: [widgetRule] }),
     ],
   }).compile();
   const app = await moduleRef.init();

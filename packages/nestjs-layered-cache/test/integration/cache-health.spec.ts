@@ -1,7 +1,8 @@
 import { Test } from '@nestjs/testing';
 import { TerminusModule } from '@nestjs/terminus';
 import { describe, expect, inject, it } from 'vitest';
-import { CacheHealthIndicator, CacheModule, type CacheModuleOptions } from '../../src/index.js';
+import { CacheModule, type CacheModuleOptions } from '../../src/index.js';
+import { CacheHealthIndicator } from '../../src/health/index.js';
 import { uniquePrefix } from '../helpers/cache-instance.js';
 
 async function check(options: CacheModuleOptions) {

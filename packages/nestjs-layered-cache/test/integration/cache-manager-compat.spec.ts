@@ -13,6 +13,7 @@ import { Test } from '@nestjs/testing';
 import type { Cache } from 'cache-manager';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CacheManagerModule } from '../../src/cache-manager/index.js';
 import { CacheModule, CacheService } from '../../src/index.js';
 import { uniquePrefix } from '../helpers/cache-instance.js';
 
@@ -54,6 +55,7 @@ describe("Nest's CACHE_MANAGER and CacheInterceptor on our engine", () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         CacheModule.forRoot({ isGlobal: true, prefix: uniquePrefix('cm'), redis: { url: inject('redisUrl') } }),
+        CacheManagerModule.forRoot({ isGlobal: true }),
         LegacyModule,
       ],
     }).compile();

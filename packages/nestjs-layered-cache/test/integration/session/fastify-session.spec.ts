@@ -3,7 +3,7 @@ import fastifySession from '@fastify/session';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { RedisSessionStore } from '../../../src/index.js';
+import { RedisSessionStore } from '../../../src/session/index.js';
 import { uniquePrefix } from '../../helpers/cache-instance.js';
 
 describe('RedisSessionStore with @fastify/session', () => {

@@ -1,7 +1,7 @@
 import type { SessionData } from 'express-session';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { RedisSessionStore, generateSessionId } from '../../../src/index.js';
+import { RedisSessionStore, generateSessionId } from '../../../src/session/index.js';
 import { uniquePrefix } from '../../helpers/cache-instance.js';
 import { monitorRedis } from '../../helpers/redis-monitor.js';
 

@@ -2,13 +2,9 @@ import { promisify } from 'node:util';
 import type { INestApplication } from '@nestjs/common';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  CacheWarmingService,
-  createRedisClient,
-  RedisSessionStore,
-  type CacheModuleOptions,
-  type RedisModuleOptions,
-} from '../../../src/index.js';
+import { createRedisClient, type CacheModuleOptions, type RedisModuleOptions } from '../../../src/index.js';
+import { RedisSessionStore } from '../../../src/session/index.js';
+import { CacheWarmingService } from '../../../src/warming/index.js';
 import { describeCacheContract } from '../../contract/cache-contract.suite.js';
 import { createCacheInstance, sleep, uniquePrefix, type CacheInstance } from '../../helpers/cache-instance.js';
 import { startRedisCluster, type LocalRedisCluster } from '@internal/dev-services';

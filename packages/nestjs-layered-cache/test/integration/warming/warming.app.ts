@@ -1,16 +1,9 @@
 import { Inject, Injectable, Module, type INestApplication, type OnModuleInit } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { inject } from 'vitest';
-import {
-  CacheAdminModule,
-  CacheModule,
-  CacheService,
-  CacheWarmer,
-  CacheWarmingModule,
-  CacheWarmingService,
-  type RedisModuleOptions,
-  type WarmContext,
-} from '../../../src/index.js';
+import { CacheModule, CacheService, type RedisModuleOptions } from '../../../src/index.js';
+import { CacheAdminModule } from '../../../src/admin/index.js';
+import { CacheWarmer, CacheWarmingModule, CacheWarmingService, type WarmContext } from '../../../src/warming/index.js';
 import { deferred } from '../../helpers/cache-instance.js';
 
 export const TOKEN = 'warming-test-token-0123456789abcdef';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgresServer } from '@internal/dev-services';
-import { CacheWriteBehind1763900000000 } from '../../../src/index.js';
+import { CacheWriteBehind1763900000000 } from '../../../src/write-behind/index.js';
 import { sleep, uniquePrefix } from '../../helpers/cache-instance.js';
 import { bootWriteBehindApp, rowsOf, type WbApp } from './write-behind.app.js';
 

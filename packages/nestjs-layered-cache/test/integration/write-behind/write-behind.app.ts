@@ -3,14 +3,13 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { inject } from 'vitest';
+import { CacheModule, type RedisModuleOptions } from '../../../src/index.js';
+import { CacheAdminModule } from '../../../src/admin/index.js';
 import {
-  CacheAdminModule,
-  CacheModule,
   CacheWriteBehindModule,
   WriteBehindService,
-  type RedisModuleOptions,
   type WriteBehindOptions,
-} from '../../../src/index.js';
+} from '../../../src/write-behind/index.js';
 import { WbRow } from '../../fixtures/wb-row.entity.js';
 
 export const TOKEN = 'write-behind-test-token-0123456789';

@@ -5,6 +5,7 @@ import {
   ForbiddenException,
   Inject,
   Injectable,
+  Optional,
   UnauthorizedException,
 } from '@nestjs/common';
 import { CACHE_ADMIN_OPTIONS, type CacheAdminOptions } from './cache-admin.options.js';
@@ -22,19 +23,22 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 /**
  * Admin routes: `Authorization: Bearer <token>` (constant-time comparison of digests, so neither
  * content nor length leaks), or an authenticated user with the admin role. No credentials: 401;
- * wrong token or not an admin: 403.
+ * wrong token or not an admin: 403. The token comes from `CacheAdminModule.forRoot()`; the routes
+ * of other features (warming, write-behind) use this guard too, and without the admin module they
+ * refuse every call (403) rather than run unguarded.
  */
 @Injectable()
 export class CacheAdminGuard implements CanActivate {
-  private readonly token: Buffer;
+  private readonly token: Buffer | undefined;
   private readonly role: string;
 
-  constructor(@Inject(CACHE_ADMIN_OPTIONS) options: CacheAdminOptions) {
-    this.token = digest(options.token);
-    this.role = options.role ?? 'admin';
+  constructor(@Optional() @Inject(CACHE_ADMIN_OPTIONS) options?: CacheAdminOptions | null) {
+    this.token = options ? digest(options.token) : undefined;
+    this.role = options?.role ?? 'admin';
   }
 
   canActivate(context: ExecutionContext): boolean {
+    if (!this.token) throw new ForbiddenException('Admin routes are off: import CacheAdminModule.forRoot({ token })');
     const req = context.switchToHttp().getRequest<AdminRequest>();
     const auth = req.headers.authorization;
     if (typeof auth === 'string' && /^Bearer /i.test(auth)) {

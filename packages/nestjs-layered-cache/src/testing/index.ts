@@ -1,0 +1,1 @@
+export { CacheTestingModule, createTestingCache, type CacheTestingOptions } from './cache-testing.module.js';
