@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { TestProject } from 'vitest/node';
@@ -9,7 +6,8 @@ import { dataSourceOptions } from '../../src/database/data-source.options.js';
 import { seedDemoData, seedInventory } from '../../src/database/seed.js';
 import { seedUsers } from '../../src/modules/auth/users.seed.js';
 import { E2E_SEED_PRODUCTS } from '../helpers/e2e.constants.js';
-import { startEmbeddedPostgres, startEmbeddedRedis } from '../../src/embedded/index.js';
+import { startEmbeddedRedis } from '../../src/embedded/index.js';
+import { startHarnessPostgres } from './harness-postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -52,13 +50,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await client.end();
     });
   } else {
-    const dataDir = join(tmpdir(), `cache-test-pg-${runId}`);
-    const server = await startEmbeddedPostgres({ dataDir, persistent: false });
-    databaseUrl = await server.createDatabase(dbName);
-    teardown.push(async () => {
-      await server.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    });
+    const server = await startHarnessPostgres(runId, dbName);
+    databaseUrl = server.databaseUrl;
+    teardown.push(server.stop);
   }
 
   await createTestSchema(databaseUrl);
