@@ -123,7 +123,9 @@ function spawnAs(file: string, args: string[], runAs?: RunAs): ChildProcess {
 
 function spawnFailure(file: string, error: NodeJS.ErrnoException): Error {
   if (error.code === 'EACCES')
-    return new EmbeddedPostgresError(`${file} cannot be executed (EACCES): check its mode and its directories'.`);
+    return new EmbeddedPostgresError(
+      `${file} cannot be executed (EACCES): make it and every directory above it executable for ${process.getuid?.() === 0 ? 'the postgres user' : 'you'}, or set DATABASE_URL.`,
+    );
   return new EmbeddedPostgresError(`${file} could not be started: ${error.message}`);
 }
 
