@@ -12,7 +12,7 @@ import { seedDemoData, seedInventory } from './database/seed.js';
 import { seedDocuments } from './modules/documents/documents.seed.js';
 import { DEMO_USERS, seedUsers } from './modules/auth/users.seed.js';
 import { DocumentsService } from './modules/documents/documents.service.js';
-import { startEmbeddedPostgres, startEmbeddedRedis } from '@internal/dev-services';
+import { startAppPostgres, startEmbeddedRedis } from '@internal/dev-services';
 import { redisOptionsFromEnv } from 'nestjs-layered-cache';
 
 export interface RunningApp {
@@ -35,13 +35,10 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
 
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
-    const pg = await startEmbeddedPostgres({ dataDir: `${dataDir}/postgres`, persistent: true });
+    const pg = await startAppPostgres(`${dataDir}/postgres`);
     stops.push(() => pg.stop());
-    databaseUrl = await pg.createDatabase('erp').catch((error: Error) => {
-      if (!/already exists/.test(error.message)) throw error;
-      return pg.url.replace(/\/postgres$/, '/erp');
-    });
-    logger.log(`Embedded Postgres started (data in ${dataDir}/postgres)`);
+    databaseUrl = pg.databaseUrl;
+    logger.log(`Embedded Postgres started (data in ${pg.dataDir})`);
   }
   let redis = redisOptionsFromEnv(config);
   if (!redis) {

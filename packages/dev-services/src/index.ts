@@ -1,5 +1,9 @@
 export { startEmbeddedPostgres, freePort, type EmbeddedPostgresServer } from './embedded-postgres.js';
 export { startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis.js';
+export { startAppPostgres, type AppPostgres } from './app-postgres.js';
+export { startHarnessPostgres } from './harness-postgres.js';
+export { EmbeddedPostgresError } from './postgres.process.js';
+export { ROOT_RUN_DIR } from './postgres.placement.js';
 export * from './latency-proxy.js';
 export * from './redis-process.js';
 export * from './redis-topology.js';

@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { startHarnessPostgres } from './harness-postgres.js';
 import { startEmbeddedRedis } from './embedded-redis.js';
 
 export interface TestServices {
@@ -44,13 +41,9 @@ export async function startTestServices(label: string): Promise<TestServices> {
         await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
       });
     } else {
-      const dataDir = join(tmpdir(), `${label}-test-pg-${runId}`);
-      const server = await startEmbeddedPostgres({ dataDir, persistent: false });
-      teardown.push(async () => {
-        await server.stop();
-        rmSync(dataDir, { recursive: true, force: true });
-      });
-      databaseUrl = await server.createDatabase(dbName);
+      const server = await startHarnessPostgres(`${label}-${runId}`, dbName);
+      teardown.push(server.stop);
+      databaseUrl = server.databaseUrl;
     }
     return { redisUrl, databaseUrl, runId, stop };
   } catch (error) {
