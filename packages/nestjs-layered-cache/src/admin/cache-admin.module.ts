@@ -1,5 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import { CacheConfigError } from '../errors/cache-config.error.js';
 import { CacheAdminController } from './cache-admin.controller.js';
 import { CacheAdminGuard } from '../access/cache-admin.guard.js';
@@ -22,7 +21,6 @@ export class CacheAdminModule {
       module: CacheAdminModule,
       // Global: other cache features (warming) guard their admin routes with the same guard.
       global: true,
-      imports: [ScheduleModule.forRoot()],
       controllers: [CacheAdminController],
       providers: [{ provide: CACHE_ADMIN_OPTIONS, useValue: options }, CacheAdminGuard, CacheAdminService],
       exports: [CacheAdminService, CacheAdminGuard, CACHE_ADMIN_OPTIONS],

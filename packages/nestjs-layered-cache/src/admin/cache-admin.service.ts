@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import { CacheService } from '../cache.service.js';
 import type { CacheView } from '../cache-view.js';
 import { CACHE_L2_INSPECTOR } from '../cache.internal-constants.js';
@@ -24,23 +23,22 @@ export class CacheAdminService implements OnModuleInit, OnModuleDestroy {
   private redisFacts: { at: number; value: Promise<RedisFacts | undefined> } | undefined;
   private readonly recent: RecentInvalidation[] = [];
   private readonly off: (() => void)[] = [];
+  private historyTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(CacheService) private readonly cache: CacheService,
     @Inject(CACHE_L2_INSPECTOR) private readonly inspector: L2Inspector | null,
     @Inject(CACHE_ADMIN_OPTIONS) private readonly options: CacheAdminOptions,
-    @Inject(SchedulerRegistry) private readonly scheduler: SchedulerRegistry,
   ) {
     this.traffic = new GroupTrafficTracker(cache);
     this.history = new StatsHistory(options.historySize ?? 360);
   }
 
-  /** Samples the dashboard's history on a @nestjs/schedule interval (cleared by it at shutdown). */
+  /** Samples the dashboard's history on an interval of its own (stats() is synchronous and cannot fail). */
   onModuleInit(): void {
     this.history.add(this.cache.stats());
-    const timer = setInterval(() => this.history.add(this.cache.stats()), this.options.historyInterval ?? 5000);
-    timer.unref();
-    this.scheduler.addInterval(`cache-admin-history-${this.started}-${Math.random()}`, timer);
+    this.historyTimer = setInterval(() => this.history.add(this.cache.stats()), this.options.historyInterval ?? 5000);
+    this.historyTimer.unref();
     const remember = (entry: Omit<RecentInvalidation, 'at'>) => {
       this.recent.unshift({ at: new Date().toISOString(), ...entry });
       this.recent.length = Math.min(this.recent.length, 20);
@@ -139,6 +137,7 @@ export class CacheAdminService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    clearInterval(this.historyTimer);
     this.traffic.close();
     for (const off of this.off.splice(0)) off();
   }
