@@ -134,8 +134,14 @@ describe('sample app: cache admin API, metrics, health', () => {
     expect(res.text).toMatch(/process_cpu_seconds_total/);
     const check = spawnSync('promtool', ['check', 'metrics'], { input: res.text, encoding: 'utf8' });
     expect(check.error, 'promtool (Debian package prometheus) must be installed: npm test installs it').toBeUndefined();
-    expect(`${check.stdout}${check.stderr}`.trim()).toBe('');
-    expect(check.status).toBe(0);
+    // prom-client's own default metrics name three gauges with a counter's suffix; the library
+    // leaves the host's registry alone, so those lint findings (and nothing else) are expected.
+    const findings = `${check.stdout}${check.stderr}`
+      .split('\n')
+      .filter(
+        (line) => line.trim() && !/^nodejs_active_(handles|requests|resources)_total:? non-counter metrics/.test(line),
+      );
+    expect(findings).toEqual([]);
   });
 
   it('reports health: database and cache up', async () => {

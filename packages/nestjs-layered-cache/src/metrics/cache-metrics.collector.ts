@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { register, type Counter, type Gauge, type Histogram } from 'prom-client';
+import type { Counter, Gauge, Histogram } from 'prom-client';
 import { CacheService } from '../cache.service.js';
 import { HttpCacheContext } from '../http/http-cache.context.js';
 import { METRICS } from './cache-metrics.definitions.js';
@@ -44,15 +44,6 @@ export class CacheMetricsCollector implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    // prom-client names three gauges with a counter's suffix, which promtool rejects; the same
-    // numbers remain as nodejs_active_handles / _requests / _resources (by type).
-    for (const misnamed of [
-      'nodejs_active_handles_total',
-      'nodejs_active_requests_total',
-      'nodejs_active_resources_total',
-    ]) {
-      register.removeSingleMetric(misnamed);
-    }
     const { cache } = this;
     this.off.push(
       cache.on('hit', (e) =>

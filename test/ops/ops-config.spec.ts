@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { METRICS } from '../../src/metrics/index.js';
+import { METRICS } from 'nestjs-layered-cache/metrics';
 
 const promtool = (...args: string[]) => spawnSync('promtool', args, { encoding: 'utf8' });
 
