@@ -2,7 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { waitFor } from '@internal/dev-services';
 import { CacheService } from '../../../src/index.js';
+import { CacheWarmingService } from '../../../src/warming/index.js';
 import { sleep, uniquePrefix } from '../../helpers/cache-instance.js';
 import { bootWarmingApp, Counters, TOKEN, Warmers } from './warming.app.js';
 
@@ -10,7 +12,6 @@ describe('cache warming on BullMQ (two instances)', () => {
   const counters = new Counters();
   let a: INestApplication;
   let b: INestApplication;
-  let started: number;
   const http = () => request(a.getHttpServer());
   const auth = { Authorization: `Bearer ${TOKEN}` };
   const settle = async (jobId: string) => {
@@ -33,7 +34,6 @@ describe('cache warming on BullMQ (two instances)', () => {
     staleSchedulerRemoved = !(await queue.getJobSchedulers(0, -1)).some((s) => s.key === 'warm:gone');
     await queue.close();
     b = await bootWarmingApp(prefix, counters, 'deploy-1');
-    started = Date.now();
   });
   afterAll(async () => {
     await a?.close();
@@ -52,12 +52,20 @@ describe('cache warming on BullMQ (two instances)', () => {
   });
 
   it('runs a startup warmer once per deployment, and a scheduled one once per tick across instances', async () => {
-    await sleep(2100);
-    const elapsed = Date.now() - started;
-    expect(counters.runs.get('items')).toBe(1);
-    const ticks = counters.runs.get('ticker') ?? 0;
-    expect(ticks).toBeGreaterThanOrEqual(2);
-    expect(ticks).toBeLessThanOrEqual(Math.floor(elapsed / 400) + 1);
+    const queue = a.get(CacheWarmingService).queue;
+    const runs = (name: string) => counters.runs.get(name) ?? 0;
+    await waitFor('three ticks and the startup warmer', async () => runs('ticker') >= 3 && runs('items') >= 1);
+    // Stop the schedule and let a tick in flight finish; then every run must be one scheduled job:
+    // the two instances share one scheduler, and each tick's job ran on one of them, once.
+    await queue.removeJobScheduler('warm:ticker');
+    const pending = ['active', 'waiting', 'delayed', 'prioritized'] as const;
+    await waitFor('no ticker job in flight', async () =>
+      (await queue.getJobs([...pending])).every((job) => job.data.warmer !== 'ticker'),
+    );
+    const jobs = (await queue.getJobs(['completed', 'failed'])).filter((job) => job.data.warmer === 'ticker');
+    expect(new Set(jobs.map((job) => job.repeatJobKey))).toEqual(new Set(['warm:ticker']));
+    expect(runs('ticker')).toBe(jobs.length);
+    expect(runs('items')).toBe(1);
   });
 
   it('runs a warmer on demand with progress and counts, and refuses unknown names listing the known ones', async () => {
