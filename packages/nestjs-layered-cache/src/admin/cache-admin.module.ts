@@ -1,29 +1,34 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { CacheConfigError } from '../errors/cache-config.error.js';
-import { CacheAdminController } from './cache-admin.controller.js';
+import { Module } from '@nestjs/common';
 import { CacheAdminGuard } from '../access/cache-admin.guard.js';
 import { CACHE_ADMIN_OPTIONS, type CacheAdminOptions } from '../access/cache-admin.options.js';
+import { CacheConfigError } from '../errors/cache-config.error.js';
+import { CacheAdminController } from './cache-admin.controller.js';
+import { ADMIN_MODULE_OPTIONS, CacheAdminModuleClass } from './cache-admin.module-definition.js';
 import { CacheAdminService } from './cache-admin.service.js';
+
+/** The token is checked when the options are resolved (at boot, also for forRootAsync). */
+function validated(options: CacheAdminOptions): CacheAdminOptions {
+  if (typeof options?.token !== 'string' || options.token.length < 16) {
+    throw new CacheConfigError(
+      'CacheAdminModule needs a token of at least 16 characters (32+ random ones in production)',
+    );
+  }
+  return options;
+}
 
 /**
  * `/cache/stats`, `/cache/invalidate`, `/cache/clear`, `/cache/keys`, `/cache/recommendations`,
- * `/cache/dashboard`, behind CacheAdminGuard. Needs `CacheModule.forRoot({ isGlobal: true, ... })`.
+ * `/cache/dashboard`, behind CacheAdminGuard: `CacheAdminModule.forRoot({ token })` or
+ * `forRootAsync({ useFactory: (config) => ({ token: config.get('CACHE_ADMIN_TOKEN') }), inject })`.
+ * Needs `CacheModule.forRoot({ isGlobal: true, ... })`.
  */
-@Module({})
-export class CacheAdminModule {
-  static forRoot(options: CacheAdminOptions): DynamicModule {
-    if (typeof options.token !== 'string' || options.token.length < 16) {
-      throw new CacheConfigError(
-        'CacheAdminModule needs a token of at least 16 characters (32+ random ones in production)',
-      );
-    }
-    return {
-      module: CacheAdminModule,
-      // Global: other cache features (warming) guard their admin routes with the same guard.
-      global: true,
-      controllers: [CacheAdminController],
-      providers: [{ provide: CACHE_ADMIN_OPTIONS, useValue: options }, CacheAdminGuard, CacheAdminService],
-      exports: [CacheAdminService, CacheAdminGuard, CACHE_ADMIN_OPTIONS],
-    };
-  }
-}
+@Module({
+  controllers: [CacheAdminController],
+  providers: [
+    { provide: CACHE_ADMIN_OPTIONS, inject: [ADMIN_MODULE_OPTIONS], useFactory: validated },
+    CacheAdminGuard,
+    CacheAdminService,
+  ],
+  exports: [CacheAdminService, CacheAdminGuard, CACHE_ADMIN_OPTIONS],
+})
+export class CacheAdminModule extends CacheAdminModuleClass {}

@@ -1,7 +1,8 @@
-import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule, Optional } from '@nestjs/common';
+import { Inject, Module, type MiddlewareConsumer, type NestModule, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import session from 'express-session';
 import { CacheConfigError } from '../errors/cache-config.error.js';
+import { CacheSessionModuleClass, SESSION_MODULE_OPTIONS } from './cache-session.module-definition.js';
 import { generateSessionId } from './redis-session.store.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 import { CACHE_SESSION_OPTIONS, SESSION_UNAVAILABLE, type CacheSessionOptions } from './session.options.js';
@@ -9,32 +10,37 @@ import { SessionService } from './session.service.js';
 
 type Next = (error?: unknown) => void;
 
+/** The secrets are checked when the options are resolved (at boot, also for forRootAsync). */
+function validated(options: CacheSessionOptions): CacheSessionOptions {
+  const secrets = Array.isArray(options?.secret) ? options.secret : [options?.secret];
+  if (secrets.length === 0 || secrets.some((s) => typeof s !== 'string' || s.length < 16)) {
+    throw new CacheConfigError('Session secrets must be strings of at least 16 characters (32+ in production)');
+  }
+  return options;
+}
+
 /**
  * Redis sessions: on Express, express-session is installed for every route with our store and
  * cookie defaults that pass a review (httpOnly, SameSite=Lax, Secure in production, signed, a
  * 192-bit id, sliding TTL); with Fastify, register `@fastify/session` with `SessionService.store`.
  * When Redis cannot be asked, the request goes on without a session, marked so that routes that
- * need one answer 503.
+ * need one answer 503. `CacheSessionModule.forRoot({ secret })` or `forRootAsync({ useFactory, inject })`.
  */
-@Module({})
-export class CacheSessionModule implements NestModule {
+@Module({
+  providers: [
+    { provide: CACHE_SESSION_OPTIONS, inject: [SESSION_MODULE_OPTIONS], useFactory: validated },
+    SessionService,
+    RedisThrottlerStorage,
+  ],
+  exports: [SessionService, RedisThrottlerStorage],
+})
+export class CacheSessionModule extends CacheSessionModuleClass implements NestModule {
   constructor(
     @Inject(CACHE_SESSION_OPTIONS) private readonly options: CacheSessionOptions,
     @Inject(SessionService) private readonly sessions: SessionService,
     @Optional() @Inject(HttpAdapterHost) private readonly adapterHost?: HttpAdapterHost,
-  ) {}
-
-  static forRoot(options: CacheSessionOptions): DynamicModule {
-    const secrets = Array.isArray(options.secret) ? options.secret : [options.secret];
-    if (secrets.length === 0 || secrets.some((s) => typeof s !== 'string' || s.length < 16)) {
-      throw new CacheConfigError('Session secrets must be strings of at least 16 characters (32+ in production)');
-    }
-    return {
-      module: CacheSessionModule,
-      global: true,
-      providers: [{ provide: CACHE_SESSION_OPTIONS, useValue: options }, SessionService, RedisThrottlerStorage],
-      exports: [SessionService, RedisThrottlerStorage],
-    };
+  ) {
+    super();
   }
 
   configure(consumer: MiddlewareConsumer): void {
