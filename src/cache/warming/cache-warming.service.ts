@@ -225,10 +225,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
     }
   }
 
-  /**
-   * Enqueues the `onStartup` warmers, once per deployment: the first instance to claim the id
-   * enqueues them. Called at bootstrap unless `startup: 'manual'`.
-   */
+  /** `onStartup` warmers, once per deployment (first claim wins); at bootstrap unless `startup: 'manual'`. */
   async runStartupWarmers(): Promise<void> {
     const deployment = this.options.deploymentId ?? process.env.DEPLOYMENT_ID ?? 'default';
     const client = this.redis;
