@@ -8,6 +8,8 @@ const conditions = ['nlc-source', 'node', 'development|production'];
 export default defineConfig({
   test: {
     reporters: ['default', './test/setup/summary-reporter.ts'],
+    // The default, pinned: an unhandled rejection or exception in any test process fails the run.
+    dangerouslyIgnoreUnhandledErrors: false,
     projects: [
       'packages/nestjs-layered-cache/vitest.config.ts',
       {

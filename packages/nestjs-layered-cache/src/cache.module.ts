@@ -26,6 +26,7 @@ import { HttpCacheContext } from './http/http-cache.context.js';
 import { HttpCacheEdge } from './http/http-cache.edge.js';
 import { CacheService } from './cache.service.js';
 import { CacheStack } from './core/cache-stack.js';
+import type { BackgroundTask } from './errors/background-task.js';
 import { isOutage } from './core/fail-safe.js';
 import { NamespacePath } from './core/namespace-path.js';
 import { defaultKeyGroup } from './events/key-group.js';
@@ -79,8 +80,9 @@ const failSafeWindow = ({ failSafe }: CacheModuleOptions): number => (failSafe ?
         // The bus exists to keep L1s honest: without L1 or without Redis there is nothing to do.
         if (!redis || options.l1 === false || options.bus === false) return null;
         const channel = `${prefix}:~bus`;
-        const heartbeat = typeof options.bus === 'object' ? options.bus.heartbeat : undefined;
-        const bus = new CacheBus(redis.client, channel, stack.busListener, new Logger('CacheModule'), heartbeat);
+        const { heartbeat, missedBeats } = typeof options.bus === 'object' ? options.bus : {};
+        const logger = new Logger('CacheModule');
+        const bus = new CacheBus(redis.client, channel, stack.busListener, logger, heartbeat, missedBeats);
         stack.attachBus(bus);
         return bus;
       },
@@ -113,7 +115,8 @@ const failSafeWindow = ({ failSafe }: CacheModuleOptions): number => (failSafe ?
 })
 export class CacheModule extends ConfigurableModuleClass implements NestModule, OnModuleInit, OnApplicationShutdown {
   /** Replays invalidations that failed while Redis was down, as soon as it is back. */
-  private readonly onRedisReady = () => void this.stack.flushPending();
+  private readonly onRedisReady = () => this.replay.run(() => this.stack.flushPending());
+  private readonly replay: BackgroundTask;
 
   constructor(
     @Inject(CACHE_STACK) private readonly stack: CacheStack,
@@ -122,6 +125,7 @@ export class CacheModule extends ConfigurableModuleClass implements NestModule, 
     private readonly edge: HttpCacheEdge,
   ) {
     super();
+    this.replay = stack.backgroundTask('Cache invalidation replay', 'replay', new Logger('CacheModule'));
   }
 
   /** Runs before Nest registers routes: the only moment the edge can be put in front of them. */

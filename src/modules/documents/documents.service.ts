@@ -13,7 +13,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import sharp from 'sharp';
 import type { DataSource, Repository } from 'typeorm';
-import { CacheService, entityTags, type CacheSetOptions } from 'nestjs-layered-cache';
+import { BackgroundTask, CacheService, entityTags, type CacheSetOptions } from 'nestjs-layered-cache';
 import { type WarmContext } from 'nestjs-layered-cache/warming';
 import { WriteBehindService } from 'nestjs-layered-cache/write-behind';
 import { CacheTtl } from '../../config/cache-ttl.profiles.js';
@@ -47,6 +47,9 @@ export interface Upload {
 export class DocumentsService {
   private readonly logger = new Logger('Documents');
   private readonly documents: Repository<Document>;
+  /** Counting reads and queueing OCR fail while Redis is down: logged once per outage, not per read. */
+  private readonly counting = new BackgroundTask('Document access counting', this.logger);
+  private readonly ocrQueue = new BackgroundTask('OCR queue', this.logger);
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
@@ -56,6 +59,8 @@ export class DocumentsService {
     private readonly writeBehind: WriteBehindService,
   ) {
     this.documents = dataSource.getRepository(Document);
+    // BullMQ reports connection trouble as 'error' events; unlistened, each one is printed.
+    queue.on('error', (error) => this.ocrQueue.failed(error));
   }
 
   /**
@@ -103,7 +108,10 @@ export class DocumentsService {
     if (!canSee(view.ownerId)) throw new ForbiddenException(`Document ${uuid} belongs to another user`);
     const counted = this.writeBehind
       .change('document', view.uuid, { lastAccessedAt: new Date().toISOString() }, { accessCount: 1 })
-      .catch((error: Error) => this.logger.warn(`Access count not recorded: ${error.message}`));
+      .then(
+        () => this.counting.succeeded(),
+        (error: unknown) => this.counting.failed(error),
+      );
     const pending = await counted.then(() => this.writeBehind.pending('document', view.uuid)).catch(() => undefined);
     if (!pending) return view;
     return {
@@ -235,7 +243,7 @@ export class DocumentsService {
     } catch (error) {
       const message = `OCR queue unavailable: ${(error as Error).message}`;
       this.logger.warn(message);
-      await this.documents.save({ ...document, status: 'failed', error: message });
+      await this.documents.save({ uuid: document.uuid, status: 'failed', error: message });
       throw new ServiceUnavailableException('The OCR queue is unavailable; try again later');
     }
   }
