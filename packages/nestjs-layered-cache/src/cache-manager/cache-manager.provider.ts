@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { Cache, CACHE_MANAGER } from '@nestjs/cache-manager';
 import { createCache } from 'cache-manager';
 import { Keyv } from 'keyv';
+import type { CacheView } from '../cache-view.js';
 import { CacheService } from '../cache.service.js';
 import { CACHE_L2_INSPECTOR } from '../cache.internal-constants.js';
 import type { L2Inspector } from '../l2/l2-inspector.js';
@@ -22,9 +23,20 @@ export interface CacheManagerOptions {
 export const CACHE_MANAGER_OPTIONS = Symbol('CACHE_MANAGER_OPTIONS');
 
 /**
- * Nest's `CACHE_MANAGER` as a real cache-manager 7 `Cache` backed by our engine. Keyv's own
- * serialization and key prefix are off: values go to our serializer as they are, keys unchanged.
+ * The Keyv `CACHE_MANAGER` stores into. Keyv's own serialization and key prefix are off: values go
+ * to our serializer as they are (types survive), keys unchanged (shared with `CacheService`).
  */
+export function createEngineKeyv(cache: CacheView, inspector?: L2Inspector | null): Keyv {
+  return new Keyv({
+    store: new KeyvCacheStore(cache, inspector),
+    serialize: undefined,
+    deserialize: undefined,
+    useKeyPrefix: false,
+    namespace: undefined,
+  });
+}
+
+/** Nest's `CACHE_MANAGER` as a real cache-manager 7 `Cache` backed by our engine. */
 export const cacheManagerProviders: Provider[] = [
   {
     provide: CACHE_MANAGER,
@@ -34,15 +46,7 @@ export const cacheManagerProviders: Provider[] = [
         ttl: options.ttl,
         refreshThreshold: options.refreshThreshold,
         cacheId: options.cacheId,
-        stores: [
-          new Keyv({
-            store: new KeyvCacheStore(cache, inspector),
-            serialize: undefined,
-            deserialize: undefined,
-            useKeyPrefix: false,
-            namespace: undefined,
-          }),
-        ],
+        stores: [createEngineKeyv(cache, inspector)],
       }),
   },
   // `@nestjs/cache-manager` exports a `Cache` class for this: `constructor(private cache: Cache)`.
