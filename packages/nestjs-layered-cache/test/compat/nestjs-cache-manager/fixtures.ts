@@ -6,7 +6,7 @@
  * returns `redis` and a unique `prefix`, so every app runs on real Redis, isolated from the others;
  * (3) `CacheModule` is global where CacheManagerModule needs its CacheService.
  */
-import { Cache, CACHE_MANAGER, CacheInterceptor, CacheTTL } from '@nestjs/cache-manager';
+import { type Cache, CACHE_MANAGER, CacheInterceptor, CacheTTL } from '@nestjs/cache-manager';
 import { Controller, Get, Inject, Injectable, Module, UseInterceptors } from '@nestjs/common';
 import { inject } from 'vitest';
 import { CacheManagerModule } from '../../../src/cache-manager/index.js';
