@@ -47,6 +47,14 @@ export class CacheView {
     return this.stack.mget<T>(this.path, keys);
   }
 
+  /**
+   * Fresh values of `keys` with the epoch-ms instant each stops being fresh (undefined for misses).
+   * For adapters whose contract carries an expiry (cache-manager's `ttl()`, Keyv's `expires`).
+   */
+  mgetWithExpiry<T>(keys: readonly string[]): Promise<({ value: T; expiresAt: number } | undefined)[]> {
+    return this.stack.mgetWithExpiry<T>(this.path, keys);
+  }
+
   /** Stores `value` (not `undefined`: store `null` for "known absent"). */
   set(key: string, value: unknown, options?: CacheSetOptions): Promise<void> {
     return this.stack.writes.set(this.path, key, value, options);

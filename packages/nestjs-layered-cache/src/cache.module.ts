@@ -1,4 +1,5 @@
 import {
+  type DynamicModule,
   Inject,
   Logger,
   Module,
@@ -9,7 +10,13 @@ import {
 } from '@nestjs/common';
 import type { CacheModuleOptions } from './cache-options.interface.js';
 import { validateCacheOptions } from './cache-options.schema.js';
-import { CACHE_MODULE_OPTIONS, ConfigurableModuleClass } from './cache.module-definition.js';
+import {
+  asyncDefinition,
+  CACHE_MODULE_OPTIONS,
+  type CacheModuleAsyncOptions,
+  ConfigurableModuleClass,
+  type OPTIONS_TYPE,
+} from './cache.module-definition.js';
 import {
   CACHE_BUS,
   CACHE_L2_INSPECTOR,
@@ -41,7 +48,8 @@ const MiB = 1024 * 1024;
 const failSafeWindow = ({ failSafe }: CacheModuleOptions): number => (failSafe ? (failSafe.maxStale ?? 3_600_000) : 0);
 
 /**
- * `CacheModule.forRoot({ redis: { url }, ttl: 60_000 })` or `forRootAsync({ useFactory, inject })`.
+ * `CacheModule.forRoot({ redis: { url }, ttl: 60_000 })` or `forRootAsync({ useFactory, inject })`
+ * (`register`/`registerAsync` are aliases, as in `@nestjs/cache-manager`).
  * Pass `isGlobal: true` to inject `CacheService` everywhere without importing the module again.
  */
 @Module({
@@ -126,6 +134,26 @@ export class CacheModule extends ConfigurableModuleClass implements NestModule, 
   ) {
     super();
     this.replay = stack.backgroundTask('Cache invalidation replay', 'replay', new Logger('CacheModule'));
+  }
+
+  /**
+   * Options from a factory: `useFactory` + `inject`, or `useClass`/`useExisting` with a class
+   * implementing `createCacheOptions()` (the `@nestjs/cache-manager` convention) or `create()`.
+   */
+  static override forRootAsync(options: CacheModuleAsyncOptions): DynamicModule {
+    const { async, providers } = asyncDefinition(options);
+    const definition = super.forRootAsync(async);
+    return { ...definition, providers: [...(definition.providers ?? []), ...providers] };
+  }
+
+  /** `@nestjs/cache-manager`'s name for `forRoot`, so its module imports compile unchanged. */
+  static register(options: typeof OPTIONS_TYPE): DynamicModule {
+    return this.forRoot(options);
+  }
+
+  /** `@nestjs/cache-manager`'s name for `forRootAsync`. */
+  static registerAsync(options: CacheModuleAsyncOptions): DynamicModule {
+    return this.forRootAsync(options);
   }
 
   /** Runs before Nest registers routes: the only moment the edge can be put in front of them. */

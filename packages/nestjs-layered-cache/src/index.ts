@@ -3,6 +3,7 @@
 // own entry point (`nestjs-layered-cache/typeorm`, `/warming`, `/write-behind`, `/session`, `/admin`,
 // `/metrics`, `/health`, `/cache-manager`, `/testing`).
 export { CacheModule } from './cache.module.js';
+export type { CacheModuleAsyncOptions, CacheOptionsFactory } from './cache.module-definition.js';
 export { CacheService, type CacheStatsSnapshot } from './cache.service.js';
 export { CacheView } from './cache-view.js';
 export type {

@@ -164,20 +164,39 @@ export class CacheStack {
     return undefined;
   }
 
-  async mget<T>(ns: NamespacePath, keys: readonly string[]): Promise<(T | undefined)[]> {
+  mget<T>(ns: NamespacePath, keys: readonly string[]): Promise<(T | undefined)[]> {
+    return this.mgetAs(ns, keys, (value: T) => value);
+  }
+
+  /** Like `mget`, with the instant each value stops being fresh (cache-manager's `expires`). */
+  mgetWithExpiry<T>(
+    ns: NamespacePath,
+    keys: readonly string[],
+  ): Promise<({ value: T; expiresAt: number } | undefined)[]> {
+    return this.mgetAs(ns, keys, (value: T, expiresAt) => ({ value, expiresAt }));
+  }
+
+  private async mgetAs<T, R>(
+    ns: NamespacePath,
+    keys: readonly string[],
+    as: (value: T, freshUntil: number) => R,
+  ): Promise<(R | undefined)[]> {
     const now = Date.now();
     const fulls = keys.map((key) => ns.keyOf(key));
-    const out: (T | undefined)[] = new Array(keys.length);
+    // Filled, not sparse: a miss is an element (`for…in`, as Keyv iterates, skips holes).
+    const out = new Array<R | undefined>(keys.length).fill(undefined);
     const remoteAt: number[] = [];
     fulls.forEach((full, i) => {
       const local = this.local.lookup(full, now);
-      if (local !== undefined && now < local.freshUntil) out[i] = this.hit('l1', keys[i]!, local);
+      if (local !== undefined && now < local.freshUntil)
+        out[i] = as(this.hit<T>('l1', keys[i]!, local), local.freshUntil);
       else remoteAt.push(i);
     });
     const remote = this.l2 && remoteAt.length > 0 ? await this.reads!.many(remoteAt.map((i) => fulls[i]!)) : [];
     remoteAt.forEach((i, j) => {
       const entry = remote[j];
-      if (entry !== undefined && now < entry.freshUntil) out[i] = this.hit('l2', keys[i]!, entry);
+      if (entry !== undefined && now < entry.freshUntil)
+        out[i] = as(this.hit<T>('l2', keys[i]!, entry), entry.freshUntil);
       else this.miss(keys[i]!);
     });
     return out;

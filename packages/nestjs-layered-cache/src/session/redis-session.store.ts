@@ -14,6 +14,26 @@ export const generateSessionId = (): string => randomBytes(24).toString('base64u
 const VALID_SID = /^[A-Za-z0-9_-]{22,128}$/;
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
+/** Sessions per SCAN page (and per MGET/DEL batch) in `all`, `ids`, `length` and `clear`. */
+const SCAN_COUNT = 100;
+
+/**
+ * Settles `callback` when given (the promise then never rejects: nobody awaits it), else the
+ * promise: both call styles work, as with connect-redis.
+ */
+function settle<T>(work: Promise<T>, callback?: Callback<T>): Promise<T> {
+  if (!callback) return work;
+  return work.then(
+    (value) => {
+      callback(null, value);
+      return value;
+    },
+    (error: unknown) => {
+      callback(error);
+      return undefined as T;
+    },
+  );
+}
 type Scripts = RedisClient & Record<`sess${string}`, (...args: (string | number)[]) => Promise<unknown>>;
 
 export interface RedisSessionStoreOptions {
@@ -55,75 +75,82 @@ export class RedisSessionStore extends Store {
     this.redis = redis as Scripts;
   }
 
-  override get(sid: string, callback: Callback<SessionData | null>): void {
-    if (!VALID_SID.test(sid)) return callback(null, null);
-    this.redis.get(this.key(sid)).then(
-      (json) => callback(null, json ? (JSON.parse(json) as SessionData) : null),
-      (error: unknown) => callback(error),
-    );
+  override get(sid: string, callback?: Callback<SessionData | null>): Promise<SessionData | null> {
+    const work = VALID_SID.test(sid)
+      ? this.redis.get(this.key(sid)).then((json) => (json ? (JSON.parse(json) as SessionData) : null))
+      : Promise.resolve(null);
+    return settle(work, callback);
   }
 
-  override set(sid: string, session: SessionData, callback?: Callback): void {
-    if (!VALID_SID.test(sid)) return callback?.(new Error('malformed session id'));
-    this.redis
-      .sessSet(this.keyPrefix, sid, JSON.stringify(session), this.ttlOf(session), Date.now(), this.uid(session))
-      .then(
-        () => callback?.(),
-        (error: unknown) => callback?.(error),
-      );
+  /**
+   * Stores the session for the life its cookie gives it (`expires`, else `maxAge`, else the store's
+   * TTL); a session whose cookie has already expired is destroyed instead, as connect-redis does.
+   */
+  override set(sid: string, session: SessionData, callback?: Callback): Promise<void> {
+    if (!VALID_SID.test(sid)) return settle(Promise.reject(new Error('malformed session id')), callback);
+    const ttl = this.ttlOf(session);
+    const work =
+      ttl > 0
+        ? this.redis
+            .sessSet(this.keyPrefix, sid, JSON.stringify(session), ttl, Date.now(), this.uid(session))
+            .then(() => undefined)
+        : this.remove(sid);
+    return settle(work, callback);
   }
 
-  /** Extends the session's life without rewriting its data. */
-  override touch(sid: string, session: SessionData, callback?: Callback): void {
-    if (!VALID_SID.test(sid)) return callback?.();
-    this.redis.sessTouch(this.keyPrefix, sid, this.ttlOf(session), Date.now(), this.uid(session)).then(
-      () => callback?.(),
-      (error: unknown) => callback?.(error),
-    );
+  /** Extends the session's life without rewriting its data; an expired cookie ends it. */
+  override touch(sid: string, session: SessionData, callback?: Callback): Promise<void> {
+    if (!VALID_SID.test(sid)) return settle(Promise.resolve(), callback);
+    const ttl = this.ttlOf(session);
+    const work =
+      ttl > 0
+        ? this.redis.sessTouch(this.keyPrefix, sid, ttl, Date.now(), this.uid(session)).then(() => undefined)
+        : this.remove(sid);
+    return settle(work, callback);
   }
 
-  override destroy(sid: string, callback?: Callback): void {
-    if (!VALID_SID.test(sid)) return callback?.();
-    this.redis
-      .get(this.key(sid))
-      .then((json) => {
-        const uid = json ? this.uid(JSON.parse(json) as SessionData) : '';
-        return this.redis.sessDestroy(this.keyPrefix, sid, uid);
-      })
-      .then(
-        () => callback?.(),
-        (error: unknown) => callback?.(error),
-      );
+  override destroy(sid: string, callback?: Callback): Promise<void> {
+    return settle(VALID_SID.test(sid) ? this.remove(sid) : Promise.resolve(), callback);
   }
 
-  /** Every session (SCAN: for admin tools, not for request paths). */
-  override all(callback: Callback<Record<string, SessionData>>): void {
-    this.scan()
-      .then(async (sids) => {
-        const out: Record<string, SessionData> = {};
-        for (const sid of sids) {
-          const json = await this.redis.get(this.key(sid));
-          if (json) out[sid] = JSON.parse(json) as SessionData;
-        }
-        callback(null, out);
-      })
-      .catch((error: unknown) => callback(error));
+  /** Every session as connect-redis returns them, `{ id, ...session }` (SCAN: admin tools, not request paths). */
+  override all(callback?: Callback<(SessionData & { id: string })[]>): Promise<(SessionData & { id: string })[]> {
+    const work = (async () => {
+      const out: (SessionData & { id: string })[] = [];
+      for await (const sids of this.pages()) {
+        const values = await this.redis.mget(...sids.map((sid) => this.key(sid)));
+        values.forEach((json, i) => json && out.push({ id: sids[i]!, ...(JSON.parse(json) as SessionData) }));
+      }
+      return out;
+    })();
+    return settle(work, callback);
   }
 
-  override length(callback: Callback<number>): void {
-    this.scan().then(
-      (sids) => callback(null, sids.length),
-      (error: unknown) => callback(error),
-    );
+  /** Every live session id (SCAN). */
+  ids(callback?: Callback<string[]>): Promise<string[]> {
+    const work = (async () => {
+      const out: string[] = [];
+      for await (const sids of this.pages()) out.push(...sids);
+      return out;
+    })();
+    return settle(work, callback);
   }
 
-  override clear(callback?: Callback): void {
-    this.scan(true)
-      .then(async (keys) => {
-        for (let i = 0; i < keys.length; i += 500) await this.redis.del(...keys.slice(i, i + 500));
-        callback?.();
-      })
-      .catch((error: unknown) => callback?.(error));
+  override length(callback?: Callback<number>): Promise<number> {
+    const work = (async () => {
+      let count = 0;
+      for await (const sids of this.pages()) count += sids.length;
+      return count;
+    })();
+    return settle(work, callback);
+  }
+
+  /** Removes every session and user index of this store's namespace, one SCAN page at a time. */
+  override clear(callback?: Callback): Promise<void> {
+    const work = (async () => {
+      for await (const keys of this.pages(true)) if (keys.length > 0) await this.redis.del(...keys);
+    })();
+    return settle(work, callback);
   }
 
   /** Removes every session of the user; returns how many. */
@@ -160,24 +187,46 @@ export class RedisSessionStore extends Store {
     return id === undefined ? '' : String(id);
   }
 
-  /** The cookie's own maxAge when it has one, else the store's TTL. */
-  private ttlOf(session: SessionData): number {
-    const maxAge = session.cookie?.maxAge;
-    return typeof maxAge === 'number' && maxAge > 0 ? maxAge : this.ttl;
+  private async remove(sid: string): Promise<void> {
+    const json = await this.redis.get(this.key(sid));
+    const uid = json ? this.uid(JSON.parse(json) as SessionData) : '';
+    await this.redis.sessDestroy(this.keyPrefix, sid, uid);
   }
 
-  private async scan(fullKeys = false): Promise<string[]> {
-    const out: string[] = [];
+  /**
+   * Life left, ms, as connect-redis computes it: the cookie's `expires` (a Date, or the ISO string
+   * of a JSON-shaped cookie) when it has one, else its `maxAge`, else the store's TTL. 0 or less:
+   * already expired.
+   */
+  private ttlOf(session: SessionData): number {
+    const cookie = session.cookie as { expires?: Date | string | null; maxAge?: number | null } | undefined;
+    if (cookie?.expires) {
+      const at = new Date(cookie.expires).getTime();
+      if (!Number.isNaN(at)) return at - Date.now();
+    }
+    return typeof cookie?.maxAge === 'number' ? cookie.maxAge : this.ttl;
+  }
+
+  /** One SCAN page at a time: session ids, or with `fullKeys` every key (user indexes included). */
+  private async *pages(fullKeys = false): AsyncGenerator<string[]> {
     let cursor = '0';
     do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.keyPrefix}:*`, 'COUNT', 500);
+      const [next, keys] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        `${escapeGlob(this.keyPrefix)}:*`,
+        'COUNT',
+        SCAN_COUNT,
+      );
       cursor = next;
-      for (const key of keys) {
-        const sid = key.slice(this.keyPrefix.length + 1);
-        if (fullKeys) out.push(key);
-        else if (VALID_SID.test(sid)) out.push(sid);
-      }
+      const page = fullKeys
+        ? keys
+        : keys.map((key) => key.slice(this.keyPrefix.length + 1)).filter((sid) => VALID_SID.test(sid));
+      if (page.length > 0) yield page;
     } while (cursor !== '0');
-    return out;
   }
+}
+
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
 }

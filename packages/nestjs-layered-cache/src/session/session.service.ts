@@ -78,8 +78,10 @@ export class SessionService {
   async extend(sid: string): Promise<boolean> {
     const current = await this.store.read(sid);
     if (!current) return false;
+    // A stored cookie's `expires` is the old deadline: without it the store's TTL restarts.
+    const restarted = { ...current, cookie: { ...current.cookie, expires: undefined } } as SessionData;
     await new Promise<void>((resolve, reject) =>
-      this.store.touch(sid, current, (e) => (e ? reject(e as Error) : resolve())),
+      this.store.touch(sid, restarted, (e) => (e ? reject(e as Error) : resolve())),
     );
     return true;
   }
