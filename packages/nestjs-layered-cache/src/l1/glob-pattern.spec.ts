@@ -24,6 +24,9 @@ describe('glob patterns (Redis SCAN MATCH semantics)', () => {
     // Redis compares bytes: "é" is two of them.
     expect(matches('??', 'é')).toBe(true);
     expect(matches('?', 'é')).toBe(false);
+    // ...and compares class ranges as signed chars: bytes >= 0x80 sort below ASCII.
+    expect(matches('[é-a]', 'a')).toBe(true);
+    expect(matches('[é-a]', 'b')).toBe(false);
   });
 
   it('answers pathological patterns without backtracking (a regex took 63 s on the first one)', () => {

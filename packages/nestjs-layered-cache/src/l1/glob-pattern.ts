@@ -54,7 +54,7 @@ function parse(pattern: string, problems?: string[]): Token[] {
       let closed = false;
       while (i < p.length) {
         if (p[i] === '\\' && i + 1 < p.length) {
-          const code = p.charCodeAt(i + 1);
+          const code = signed(p.charCodeAt(i + 1));
           items.push({ from: code, to: code });
           i += 2;
         } else if (p[i] === ']') {
@@ -62,13 +62,13 @@ function parse(pattern: string, problems?: string[]): Token[] {
           i++;
           break;
         } else if (i + 2 < p.length && p[i + 1] === '-') {
-          const a = p.charCodeAt(i);
-          const b = p.charCodeAt(i + 2);
+          const a = signed(p.charCodeAt(i));
+          const b = signed(p.charCodeAt(i + 2));
           if (a > b) problems?.push(`range "${p[i]}-${p[i + 2]}" at ${i} is reversed (write "${p[i + 2]}-${p[i]}")`);
           items.push({ from: Math.min(a, b), to: Math.max(a, b) });
           i += 3;
         } else {
-          const code = p.charCodeAt(i);
+          const code = signed(p.charCodeAt(i));
           items.push({ from: code, to: code });
           i++;
         }
@@ -89,6 +89,14 @@ function parse(pattern: string, problems?: string[]): Token[] {
   return tokens;
 }
 
+/**
+ * Redis compares class bytes as C `char`, signed on the platforms it runs on: in a range, bytes
+ * 0x80–0xFF sort below ASCII (`[é-a]` does not contain "b"). Class items are kept that way.
+ */
+function signed(code: number): number {
+  return code >= 0x80 ? code - 0x100 : code;
+}
+
 function matchesOne(token: Token, code: number): boolean {
   switch (token.kind) {
     case 'any':
@@ -96,7 +104,7 @@ function matchesOne(token: Token, code: number): boolean {
     case 'byte':
       return token.code === code;
     case 'class':
-      return token.items.some((r) => code >= r.from && code <= r.to) !== token.negate;
+      return token.items.some((r) => signed(code) >= r.from && signed(code) <= r.to) !== token.negate;
     default:
       return false;
   }

@@ -58,7 +58,7 @@ describe('property: L1 glob matching agrees with Redis SCAN MATCH', () => {
         const local = KEYS.filter((k) => matches(prefix + k)).sort();
         expect(local, `pattern ${JSON.stringify(pattern)}`).toEqual(await scanMatch(pattern));
       }),
-      { numRuns: 400 },
+      { numRuns: 2000 },
     );
   });
 });
