@@ -31,7 +31,7 @@ export class InventoryController {
   }
 
   @Get(':productId/moves')
-  @CacheRoute({ ...CacheTtl.inventoryLevels, tags: inventoryHttpTags })
+  @CacheRoute({ ...CacheTtl.inventoryLevels, tags: inventoryHttpTags, query: ['page', 'pageSize'] })
   moves(
     @Param('productId', new ParseIdPipe('productId')) productId: number,
     @Query(new ZodValidationPipe(movesQuerySchema, 'query')) query: MovesQuery,

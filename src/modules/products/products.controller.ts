@@ -19,7 +19,12 @@ export class ProductsController {
   constructor(private readonly products: ProductsService) {}
 
   @Get('products')
-  @CacheRoute({ ...CacheTtl.productCatalog, scope: 'public', tags: httpTags.list })
+  @CacheRoute({
+    ...CacheTtl.productCatalog,
+    scope: 'public',
+    tags: httpTags.list,
+    query: ['categoryId', 'active', 'search', 'page', 'pageSize'],
+  })
   list(@Query(new ZodValidationPipe(listProductsQuerySchema, 'query')) query: ListProductsQuery): Promise<ProductPage> {
     return this.products.list(query);
   }

@@ -58,7 +58,10 @@ export class CacheAdminController {
         tags: { type: 'array', items: { type: 'string' }, maxItems: 1000 },
         pattern: { type: 'string', example: 'product:*' },
         namespace: { type: 'string', example: 'http' },
-        confirm: { type: 'boolean', description: 'required for a pattern matching every key' },
+        confirm: {
+          type: 'boolean',
+          description: 'required for a pattern without a literal prefix (it can match every key)',
+        },
       },
     },
   })

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  ServiceUnavailableException,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { CacheService } from '../cache.service.js';
 import type { CacheView } from '../cache-view.js';
 import { CACHE_L2_INSPECTOR } from '../cache.internal-constants.js';
@@ -123,7 +130,9 @@ export class CacheAdminService implements OnModuleInit, OnModuleDestroy {
     if (!this.inspector) return { cursor: '0', keys: [] };
     const view = this.view(query.namespace);
     const prefix = view.fullKey('x').slice(0, -1);
-    const page = await this.inspector.scan(view.fullKey(query.pattern), query.cursor, query.count);
+    const page = await this.inspector.scan(view.fullKey(query.pattern), query.cursor, query.count).catch((error) => {
+      throw new ServiceUnavailableException(`Redis could not list keys: ${(error as Error).message}`);
+    });
     return { cursor: page.cursor, keys: page.keys.map((k) => ({ ...k, key: k.key.slice(prefix.length) })) };
   }
 

@@ -1,5 +1,6 @@
 import type { BusMessage } from '../bus/bus-message.js';
-import { globToRegExp, type L1Cache, type SharedEntry } from '../l1/l1-cache.js';
+import { globMatcher, type GlobMatcher } from '../l1/glob-pattern.js';
+import type { L1Cache, SharedEntry } from '../l1/l1-cache.js';
 import { InvalidationLog } from './invalidation-log.js';
 
 /** An invalidation applied to L1: a bus message, or a local pattern removal. */
@@ -18,7 +19,7 @@ export const keyDep = (full: string): string => `k:${full}`;
 export class LocalTier {
   private readonly fence = new InvalidationLog();
   /** Recent pattern invalidations (rare, admin): a fill or read of a matching key started before is not stored. */
-  private patterns: { at: number; regex: RegExp }[] = [];
+  private patterns: { at: number; matches: GlobMatcher }[] = [];
   private trusted: L1Cache | undefined;
   /**
    * False while L1 cannot be proven fresh (the bus heartbeat is overdue): bypassed at once, on
@@ -44,7 +45,7 @@ export class LocalTier {
   /** True if nothing `entry` depends on (nor its key) was invalidated here since `since`. */
   unchangedSince(since: number, full: string, deps: readonly string[]): boolean {
     if (this.fence.changedSince(since, [...deps, keyDep(full)])) return false;
-    return !this.patterns.some((p) => p.at > since && p.regex.test(full));
+    return !this.patterns.some((p) => p.at > since && p.matches(full));
   }
 
   /** Stores unless something it depends on was invalidated since `since`. */
@@ -59,13 +60,14 @@ export class LocalTier {
    * returns how many L1 entries matched a pattern.
    */
   invalidate({ keys = [], deps = [], patterns = [] }: LocalInvalidation): number {
-    const regexes = patterns.map(globToRegExp);
+    const matchers = patterns.map(globMatcher);
     // Keys a pattern matches here count as changed keys: their dependents go too.
-    const matched = regexes.flatMap((regex) => this.l1?.keysMatching(regex) ?? []);
+    const matched = matchers.flatMap((matches) => this.l1?.keysMatching(matches) ?? []);
     const all = [...deps, ...[...keys, ...matched].map(keyDep)];
     this.fence.record(all);
     const at = this.fence.current;
-    if (regexes.length > 0) this.patterns = [...this.patterns.slice(-99), ...regexes.map((regex) => ({ at, regex }))];
+    if (matchers.length > 0)
+      this.patterns = [...this.patterns.slice(-99), ...matchers.map((matches) => ({ at, matches }))];
     for (const key of [...keys, ...matched]) this.l1?.delete(key);
     this.l1?.evictDependents(all);
     return matched.length;

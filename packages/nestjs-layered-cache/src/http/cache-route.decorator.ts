@@ -32,6 +32,12 @@ function validate(options: CacheRouteOptions): void {
   if (options.vary !== undefined && !options.vary.every((name) => /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))) {
     problems.push(`vary must list request header names, got ${JSON.stringify(options.vary)}`);
   }
+  if (
+    options.query !== undefined &&
+    !(Array.isArray(options.query) && options.query.every((name) => typeof name === 'string' && name !== ''))
+  ) {
+    problems.push(`query must list query parameter names, got ${JSON.stringify(options.query)}`);
+  }
   if (options.edge && (options.scope !== 'public' || options.vary?.length)) {
     problems.push(`edge needs scope 'public' and no vary: it answers before anyone is authenticated or routed`);
   }

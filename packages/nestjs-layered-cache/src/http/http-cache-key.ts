@@ -19,6 +19,22 @@ export function canonicalTarget(url: string): string {
 }
 
 /**
+ * The target a route's entry is keyed by, or, when the request carries a query parameter the route
+ * does not declare, the first such name (the request then bypasses the cache). Undeclared
+ * parameters never create entries, so a client cannot grow the cache by inventing them, and never
+ * change an answer: the handler sees them, as it would without the cache.
+ */
+export function routeTarget(url: string, declared: ReadonlySet<string>): { target: string } | { undeclared: string } {
+  const q = url.indexOf('?');
+  if (q !== -1) {
+    for (const name of new URLSearchParams(url.slice(q + 1)).keys()) {
+      if (!declared.has(name)) return { undeclared: name };
+    }
+  }
+  return { target: canonicalTarget(url) };
+}
+
+/**
  * The cache key of a response: target, varied header values and scope. It starts with the path
  * (without its leading slash) so the default key group is the first path segment (`products`).
  * Very long keys keep that segment and hash the rest.

@@ -21,6 +21,8 @@ export interface ResolvedRoute {
   scope: CacheScope | undefined;
   /** Lower-cased request header names. */
   vary: readonly string[];
+  /** Query parameters that split the key; a request with any other one bypasses (see CacheRouteOptions.query). */
+  query: ReadonlySet<string>;
   varyHeader: string | undefined;
   cacheControl: string | undefined;
   /** Hits are answered before routing (see CacheRouteOptions.edge). */
@@ -102,6 +104,7 @@ export class HttpCacheContext {
       tags: route.tags,
       scope: route.scope,
       vary,
+      query: new Set(route.query ?? []),
       varyHeader: route.vary?.length ? route.vary.join(', ') : undefined,
       cacheControl:
         route.cacheControl === false

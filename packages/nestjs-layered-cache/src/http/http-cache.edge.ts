@@ -6,6 +6,7 @@ import { CacheService } from '../cache.service.js';
 import type { CacheView } from '../cache-view.js';
 import { CacheConfigError } from '../errors/cache-config.error.js';
 import { writeCacheHeaders } from './cached-reply.js';
+import { keepCookiesPrivate } from './cookie-privacy.js';
 import { CACHE_ROUTE_METADATA } from './http-cache.constants.js';
 import { EDGE_SCOPE, HttpCacheContext } from './http-cache.context.js';
 import type { CacheRouteOptions } from './http-cache.interface.js';
@@ -19,6 +20,7 @@ interface FastifyLike {
   ): unknown;
 }
 interface FastifyReplyLike {
+  raw: ServerResponse;
   code(status: number): FastifyReplyLike;
   header(name: string, value: string): FastifyReplyLike;
   send(body?: string): unknown;
@@ -66,6 +68,7 @@ export class HttpCacheEdge {
         this.answer(
           found,
           request.raw,
+          reply.raw,
           (name, value) => reply.header(name, value),
           (status, body) => {
             reply.code(status).send(body);
@@ -79,6 +82,7 @@ export class HttpCacheEdge {
         this.answer(
           found,
           req,
+          res,
           (name, value) => res.setHeader(name, value),
           (status, body) => {
             res.statusCode = status;
@@ -103,10 +107,12 @@ export class HttpCacheEdge {
   private answer(
     stored: StoredResponse,
     req: IncomingMessage,
+    res: ServerResponse,
     set: (name: string, value: string) => void,
     send: (status: number, body?: string) => void,
   ): void {
     const route = stored.route ?? 'edge';
+    if (stored.cacheControl !== undefined) keepCookiesPrivate(res);
     writeCacheHeaders(set, stored, 'HIT', stored.cacheControl, undefined);
     if (etagMatches(req.headers['if-none-match'], stored.etag)) {
       this.http.record(route, 'not-modified');

@@ -17,8 +17,17 @@ import { writeCacheHeaders, type CacheOutcome } from './cached-reply.js';
 import { CACHE_ROUTE_METADATA } from './http-cache.constants.js';
 import { HttpCacheContext, type ResolvedRoute } from './http-cache.context.js';
 import type { CacheRouteOptions, HttpRequestLike } from './http-cache.interface.js';
-import { canonicalTarget, responseKey } from './http-cache-key.js';
-import { header, requestUrl, responseSent, setHeader, setStatus, type HttpResponseLike } from './http-exchange.js';
+import { keepCookiesPrivate } from './cookie-privacy.js';
+import { responseKey, routeTarget } from './http-cache-key.js';
+import {
+  header,
+  rawResponse,
+  requestUrl,
+  responseSent,
+  setHeader,
+  setStatus,
+  type HttpResponseLike,
+} from './http-exchange.js';
 import { etagMatches, toStoredResponse, type StoredResponse } from './stored-response.js';
 
 /** The handler failed: every request that waited on it gets the same error. */
@@ -91,7 +100,16 @@ export class HttpCacheInterceptor implements NestInterceptor {
   /** The cache key, or null to bypass: method-agnostic (HEAD shares GET's entry). */
   protected keyOf(route: ResolvedRoute, req: HttpRequestLike): string | null {
     const scope = this.http.scopeOf(route, req);
-    return scope === null ? null : responseKey(canonicalTarget(requestUrl(req)), this.http.varyOf(route, req), scope);
+    if (scope === null) return null;
+    const target = routeTarget(requestUrl(req), route.query);
+    if ('undeclared' in target) {
+      this.once(
+        `query:${route.name}`,
+        `${route.name} got query parameter ${JSON.stringify(target.undeclared.slice(0, 64))}, which its @CacheRoute({ query }) does not list: such requests bypass the cache`,
+      );
+      return null;
+    }
+    return responseKey(target.target, this.http.varyOf(route, req), scope);
   }
 
   /** An L1 hit is answered synchronously; anything else goes through getOrSet. */
@@ -190,6 +208,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
     stored: StoredResponse,
     outcome: CacheOutcome,
   ): string | undefined {
+    if (route.cacheControl !== undefined) keepCookiesPrivate(rawResponse(res));
     writeCacheHeaders(
       (name, value) => setHeader(res, name, value),
       stored,
@@ -247,10 +266,13 @@ export class HttpCacheInterceptor implements NestInterceptor {
   private trouble(kind: string, error: unknown): void {
     this.http.stats.errors++;
     const message = error instanceof Error ? error.message : String(error);
-    const id = `${kind}:${message}`;
+    this.once(`${kind}:${message}`, `HTTP cache ${kind} failed, serving without the cache: ${message}`);
+  }
+
+  private once(id: string, message: string): void {
     if (this.logged.has(id) || this.logged.size > 100) return;
     this.logged.add(id);
-    this.logger.warn(`HTTP cache ${kind} failed, serving without the cache: ${message}`);
+    this.logger.warn(message);
   }
 }
 

@@ -24,7 +24,17 @@ export interface CacheRouteOptions {
   scope?: CacheScope;
   /** Request headers whose values split the key (and are listed in `Vary`), e.g. `['accept-language']`. */
   vary?: readonly string[];
-  /** Replaces the `Cache-Control` we send (`false`: send none). */
+  /**
+   * Query parameters the response depends on (`['page', 'search']`); they split the key. A request
+   * with any other parameter is served by the handler without the cache (`X-Cache: BYPASS`), so
+   * parameters nobody declared never create entries nor change answers. Default `[]`: only
+   * requests without a query string are cached.
+   */
+  query?: readonly string[];
+  /**
+   * Replaces the `Cache-Control` we send (`false`: send none). A shared one (`public`, `s-maxage`)
+   * becomes `private, no-cache` on any response that also carries `Set-Cookie`.
+   */
   cacheControl?: string | false;
   /**
    * Answer in-memory hits before the framework routes the request: no middleware registered

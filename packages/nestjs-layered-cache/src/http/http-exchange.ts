@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { HttpRequestLike } from './http-cache.interface.js';
 
 /** The parts of an Express `Response` or a Fastify `Reply` the interceptor touches. */
@@ -8,7 +9,7 @@ interface ExpressResponseLike {
   getHeader(name: string): unknown;
 }
 interface FastifyReplyLike {
-  raw: object;
+  raw: ServerResponse;
   statusCode: number;
   sent: boolean;
   header(name: string, value: string): unknown;
@@ -34,6 +35,11 @@ export function setStatus(res: HttpResponseLike, status: number): void {
   if (res.statusCode === status) return;
   if (isFastify(res)) res.code(status);
   else res.statusCode = status;
+}
+
+/** Node's response under the framework's. */
+export function rawResponse(res: HttpResponseLike): ServerResponse {
+  return isFastify(res) ? res.raw : (res as unknown as ServerResponse);
 }
 
 /** True once the handler wrote the response itself (`@Res()`). */

@@ -89,9 +89,9 @@ export class L1Cache {
     return evicted;
   }
 
-  /** The keys matching `regex`. O(entries): for rare pattern invalidations only. */
-  keysMatching(regex: RegExp): string[] {
-    return [...this.lru.keys()].filter((key) => regex.test(key));
+  /** The keys `matches` accepts. O(entries): for rare pattern invalidations only. */
+  keysMatching(matches: (key: string) => boolean): string[] {
+    return [...this.lru.keys()].filter(matches);
   }
 
   clear(): void {
@@ -116,25 +116,3 @@ export class L1Cache {
     }
   }
 }
-
-/** Redis glob semantics for `*`, `?` and `[...]`; everything else literal. */
-export function globToRegExp(glob: string): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') out += '.*';
-    else if (c === '?') out += '.';
-    else if (c === '\\' && i + 1 < glob.length) out += escape(glob[++i]!);
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end === -1) out += '\\[';
-      else {
-        out += `[${glob.slice(i + 1, end).replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else out += escape(c);
-  }
-  return new RegExp(`^${out}$`, 's');
-}
-
-const escape = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

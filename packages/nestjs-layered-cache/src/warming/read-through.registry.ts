@@ -1,11 +1,11 @@
 import type { CacheSetOptions } from '../core/cache-entry.js';
-import { globToRegExp } from '../l1/l1-cache.js';
+import { globMatcher, type GlobMatcher } from '../l1/glob-pattern.js';
 
 /** How to load a key matching a pattern: what refresh-ahead uses to reload hot keys. */
 export interface ReadThrough {
   namespace: string;
   pattern: string;
-  regex: RegExp;
+  matches: GlobMatcher;
   loader: (key: string) => unknown;
   options: (key: string) => CacheSetOptions;
 }
@@ -22,7 +22,7 @@ export class ReadThroughRegistry {
     this.entries.push({
       namespace,
       pattern,
-      regex: globToRegExp(pattern),
+      matches: globMatcher(pattern),
       loader,
       options: typeof options === 'function' ? options : () => options,
     });
@@ -30,7 +30,7 @@ export class ReadThroughRegistry {
 
   /** The first registration whose namespace (relative to the root) and pattern match. */
   find(namespace: string, key: string): ReadThrough | undefined {
-    return this.entries.find((e) => e.namespace === namespace && e.regex.test(key));
+    return this.entries.find((e) => e.namespace === namespace && e.matches(key));
   }
 
   get size(): number {

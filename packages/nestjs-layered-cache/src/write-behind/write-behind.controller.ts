@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AdminValidationPipe } from '../access/admin-validation.pipe.js';
@@ -36,6 +36,12 @@ export class WriteBehindController {
     },
   })
   async replay(@Body(new AdminValidationPipe(replaySchema)) body: z.infer<typeof replaySchema>) {
+    const known = this.writeBehind.entities();
+    if (!known.includes(body.entity)) {
+      throw new NotFoundException(
+        `No write-behind entity "${body.entity}"; known: ${known.map((e) => `"${e}"`).join(', ') || 'none'}`,
+      );
+    }
     return { replayed: await this.writeBehind.replay(body.entity, body.batches) };
   }
 }

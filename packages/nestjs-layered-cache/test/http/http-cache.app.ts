@@ -71,7 +71,7 @@ class ItemsController {
   constructor(private readonly store: ItemStore) {}
 
   @Get()
-  @CacheRoute({ tags: ['items'] })
+  @CacheRoute({ tags: ['items'], query: ['a', 'b'] })
   list(@Query() query: Record<string, string>) {
     return { query, calls: this.store.count('list'), items: [...this.store.items.values()] };
   }
@@ -138,7 +138,7 @@ class ScenarioController {
   }
 
   @Get('flaky')
-  @CacheRoute({ scope: 'public', ttl: 150, failSafe: 60_000 })
+  @CacheRoute({ scope: 'public', ttl: 150, failSafe: 60_000, query: ['v'] })
   flaky() {
     if (this.store.flaky === 'down') throw new ServiceUnavailableException('database unavailable');
     if (this.store.flaky === 'gone') throw new NotFoundException('no such thing any more');

@@ -148,6 +148,12 @@ describe('write-behind on real Redis and Postgres', () => {
       .set('Authorization', `Bearer ${TOKEN}`)
       .send({ entity: '' })
       .expect(400);
+    const unknown = await http
+      .post('/cache/write-behind/replay')
+      .set('Authorization', `Bearer ${TOKEN}`)
+      .send({ entity: 'nope' })
+      .expect(404);
+    expect(unknown.body.message).toBe('No write-behind entity "nope"; known: "row"');
   });
 
   it('writes through (or rejects, if configured) when the queue is full', async () => {
