@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { CacheModule, CacheService, type CacheModuleOptions } from '../../src/index.js';
-import { CdcInvalidationModule, CdcInvalidationService } from '../../src/cdc/index.js';
+import { CdcInvalidationModule, CdcInvalidationService, type CdcInvalidationOptions } from '../../src/cdc/index.js';
 import { CacheInvalidationModule } from '../../src/typeorm/index.js';
 import { Gadget } from '../fixtures/gadget.entity.js';
 import { Widget } from '../fixtures/widget.entity.js';
@@ -22,13 +22,14 @@ export async function createCdcApp(
   slot: string,
   prefix: string,
   redis: CacheModuleOptions['redis'] = { url: inject('redisUrl') },
+  cdc: Partial<CdcInvalidationOptions> = {},
 ): Promise<CdcApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       TypeOrmModule.forRoot({ type: 'postgres', url: inject('databaseUrl'), entities: [Widget, Gadget] }),
       CacheModule.forRoot({ isGlobal: true, prefix, redis }),
       CacheInvalidationModule.forFeature({ rules: [widgetRule] }),
-      CdcInvalidationModule.forRoot({ slot, leaderPollMs: 100, statusIntervalMs: 200 }),
+      CdcInvalidationModule.forRoot({ slot, leaderPollMs: 100, statusIntervalMs: 200, ...cdc }),
     ],
   }).compile();
   const app = await moduleRef.init();

@@ -146,3 +146,34 @@ describe.skipIf(skip)('invalidation from Postgres logical replication', () => {
     await invalidatedOn([follower.cache], [`widget:${id}`]);
   });
 });
+
+describe.skipIf(skip)('CDC on a server or role that cannot replicate', () => {
+  const role = `nlc_norepl_${inject('runId')}_${Math.random().toString(36).slice(2, 8)}`;
+  let sql: pg.Client;
+
+  beforeAll(async () => {
+    sql = await sqlClient();
+    await sql.query(`CREATE ROLE ${role} LOGIN PASSWORD 'pw' NOREPLICATION`);
+  });
+  afterAll(async () => {
+    await sql.query(`DROP ROLE IF EXISTS ${role}`);
+    await sql.end();
+  });
+
+  it('boots without CDC and says which grant is missing', async () => {
+    const url = new URL(inject('databaseUrl'));
+    url.username = role;
+    url.password = 'pw';
+    const app = await createCdcApp(`nlc_never_${role}`, uniquePrefix('cdc'), undefined, { connection: url.toString() });
+    try {
+      const status = app.cdc.status();
+      expect(status.state).toBe('disabled');
+      expect(status.reason).toContain(`ALTER ROLE "${role}" WITH REPLICATION;`);
+      expect(status.reason).toContain('GRANT CREATE ON DATABASE');
+      // The cache itself works.
+      expect(await app.cache.getOrSet('k', () => 'v')).toBe('v');
+    } finally {
+      await app.close();
+    }
+  });
+});
