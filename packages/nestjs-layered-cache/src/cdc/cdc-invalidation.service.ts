@@ -55,6 +55,7 @@ export class CdcInvalidationService implements OnApplicationBootstrap, OnModuleD
       pollMs: this.options.leaderPollMs ?? 1000,
       statusMs: this.options.statusIntervalMs ?? 5000,
       stuckAfterMs: this.options.stuckAfterMs ?? 300_000,
+      setReplicaIdentityFull: this.options.setReplicaIdentityFull ?? false,
       apply: async (tags) => {
         // Confirmed to the server only once Redis has it: a bump left pending in this process would
         // be lost with it, and the slot would not re-deliver.

@@ -19,6 +19,13 @@ export interface CdcInvalidationOptions {
   exclude?: readonly string[];
   /** Tables without an entity, and the tags a change of one of their rows invalidates. */
   tables?: Readonly<Record<string, TableTagRule>>;
+  /**
+   * Tables whose entities have invalidation rules need their old rows in the WAL (REPLICA IDENTITY
+   * FULL) for the rule to see what a row belonged to before (a product's old category). true: the
+   * consumer sets it on such tables (needs ownership); false (default): it warns and, for those
+   * tables, updates and deletes bump the entity's bulk tag instead.
+   */
+  setReplicaIdentityFull?: boolean;
   /** How often a follower tries to become the consumer. Default 1000 ms. */
   leaderPollMs?: number;
   /** How often the slot's lag and activity are read. Default 5000 ms. */

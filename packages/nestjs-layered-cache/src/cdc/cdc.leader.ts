@@ -14,6 +14,7 @@ export interface CdcLeaderConfig {
   pollMs: number;
   statusMs: number;
   stuckAfterMs: number;
+  setReplicaIdentityFull: boolean;
   apply(tags: string[], batch: AppliedBatch): Promise<void>;
   logger: Logger;
 }
@@ -186,7 +187,12 @@ export class CdcLeader {
     );
     const partial = rows.filter((r) => r.ident !== 'f' && this.config.map.hasRule(r.schema, r.table));
     if (partial.length === 0) return;
-    const names = partial.map((r) => `"${r.schema}"."${r.table}"`);
+    const names = partial.map((r) => `"${r.schema.replaceAll('"', '""')}"."${r.table.replaceAll('"', '""')}"`);
+    if (this.config.setReplicaIdentityFull) {
+      for (const name of names) await client.query(`ALTER TABLE ${name} REPLICA IDENTITY FULL`);
+      this.logger.log(`Set REPLICA IDENTITY FULL on ${names.join(', ')} (their invalidation rules read old rows)`);
+      return;
+    }
     this.once(
       `identity:${names.join()}`,
       `these tables have invalidation rules but their old rows are not logged, so updates and deletes bump the bulk tag: ${names.map((n) => `ALTER TABLE ${n} REPLICA IDENTITY FULL;`).join(' ')}`,
