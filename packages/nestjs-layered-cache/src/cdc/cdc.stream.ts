@@ -3,7 +3,7 @@ import type { ClientConfig } from 'pg';
 import type { CdcTableMap } from './cdc-table-map.js';
 import { formatLsn, parseLsn } from './cdc.lsn.js';
 
-type Item = { kind: 'message'; message: Pgoutput.Message } | { kind: 'heartbeat'; lsn: string };
+type Item = { kind: 'message'; message: Pgoutput.Message } | { kind: 'heartbeat'; lsn: string; reply: boolean };
 
 export interface AppliedBatch {
   transactions: number;
@@ -26,6 +26,8 @@ export class CdcStream {
   private openChanges = 0;
   private failure: Error | undefined;
   private done = false;
+  /** Last position confirmed to the server (re-sent when it asks for a reply mid-transaction). */
+  private confirmed = 0n;
 
   constructor(
     connection: ClientConfig,
@@ -37,7 +39,9 @@ export class CdcStream {
     // Positions are confirmed by hand, after the invalidations are applied (never on receipt).
     this.service = new LogicalReplicationService(connection, { acknowledge: { auto: false, timeoutSeconds: 0 } });
     this.service.on('data', (_lsn: string, message: Pgoutput.Message) => this.push({ kind: 'message', message }));
-    this.service.on('heartbeat', (lsn: string) => this.push({ kind: 'heartbeat', lsn }));
+    this.service.on('heartbeat', (lsn: string, _at: number, reply: boolean) =>
+      this.push({ kind: 'heartbeat', lsn, reply }),
+    );
     this.service.on('error', (error: Error) => this.fail(error));
   }
 
@@ -76,9 +80,11 @@ export class CdcStream {
         const items = this.queue.splice(0, this.queue.length);
         const ready = new Set<string>();
         let confirm: bigint | undefined;
+        let reply = false;
         let batch: AppliedBatch = { transactions: 0, changes: 0, lastCommitMs: 0 };
         for (const item of items) {
           if (item.kind === 'heartbeat') {
+            reply ||= item.reply;
             // Between transactions, everything before the server's position has been delivered:
             // confirming it lets the server recycle WAL of tables we do not read.
             const at = parseLsn(item.lsn);
@@ -109,7 +115,10 @@ export class CdcStream {
         }
         if (batch.transactions > 0) await this.apply([...ready], batch);
         // A failed apply threw above: nothing of this batch is confirmed, the next term re-reads it.
-        if (confirm !== undefined && !this.done) await this.service.acknowledge(formatLsn(confirm));
+        if (confirm !== undefined && confirm > this.confirmed) this.confirmed = confirm;
+        // The server drops a reader that does not answer its keepalives (wal_sender_timeout), even
+        // in the middle of a long transaction: answer with the last confirmed position then.
+        if ((confirm !== undefined || reply) && !this.done) await this.service.acknowledge(formatLsn(this.confirmed));
       }
     } finally {
       this.draining = false;
