@@ -21,6 +21,11 @@ export interface CdcLeaderConfig {
 
 const QUERY_TIMEOUT_MS = 10_000;
 
+/** The advisory lock (bigint, as text) that elects the reader of `slot`. */
+export function cdcLockKey(slot: string): string {
+  return createHash('sha256').update(`nlc-cdc:${slot}`).digest().readBigInt64BE().toString();
+}
+
 /**
  * Leader election on a Postgres advisory lock held by a session: the instance holding it reads the
  * slot; when it dies its session ends, the lock is freed and the next follower's poll takes over.
@@ -40,7 +45,7 @@ export class CdcLeader {
   private readonly logged = new Set<string>();
 
   constructor(private readonly config: CdcLeaderConfig) {
-    this.lockKey = createHash('sha256').update(`nlc-cdc:${config.slot}`).digest().readBigInt64BE().toString();
+    this.lockKey = cdcLockKey(config.slot);
     this.status = {
       state: 'starting',
       slot: config.slot,
