@@ -26,7 +26,7 @@ const STOP_TIMEOUT_MS = 30_000;
  * Change data capture (nestjs-layered-cache/cdc) reads the WAL through logical replication. Given
  * on the command line, so an existing data directory (the sample app's .data/postgres) gets it too.
  */
-const LOGICAL_REPLICATION = ['-c', 'wal_level=logical', '-c', 'max_replication_slots=20', '-c', 'max_wal_senders=20'];
+const LOGICAL_REPLICATION = ['-c', 'wal_level=logical', '-c', 'max_replication_slots=40', '-c', 'max_wal_senders=40'];
 /** Server messages are parsed ("ready to accept connections"), so they must be in English. */
 const ENV = { ...process.env, LC_MESSAGES: 'C' };
 

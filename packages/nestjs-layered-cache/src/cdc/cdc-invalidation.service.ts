@@ -3,11 +3,11 @@ import { ModuleRef } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { CACHE_STACK } from '../cache.internal-constants.js';
+import { CACHE_PREFIX, CACHE_STACK } from '../cache.internal-constants.js';
 import type { CacheStack } from '../core/cache-stack.js';
 import type { CdcInvalidationOptions, CdcStatus } from './cdc-options.interface.js';
 import { CdcTableMap } from './cdc-table-map.js';
-import { CDC_OPTIONS, DEFAULT_SLOT } from './cdc.constants.js';
+import { CDC_OPTIONS, defaultSlotName } from './cdc.constants.js';
 import { CdcLeader } from './cdc.leader.js';
 import { registerCdcMetrics } from './cdc.metrics.js';
 import { cdcPreflight } from './cdc.preflight.js';
@@ -28,12 +28,13 @@ export class CdcInvalidationService implements OnApplicationBootstrap, OnModuleD
   constructor(
     @Inject(CACHE_STACK) private readonly stack: CacheStack,
     @Inject(CDC_OPTIONS) private readonly options: CdcInvalidationOptions,
+    @Inject(CACHE_PREFIX) private readonly prefix: string,
     private readonly moduleRef: ModuleRef,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const dataSource = this.moduleRef.get<DataSource>(getDataSourceToken(this.options.dataSource), { strict: false });
-    const slot = this.options.slot ?? DEFAULT_SLOT;
+    const slot = this.slotName();
     const publication = this.options.publication ?? slot;
     const map = new CdcTableMap(dataSource, this.options, (table, error) =>
       this.logger.error(`Invalidation rule for ${table} failed: ${error.message}`),
@@ -75,8 +76,13 @@ export class CdcInvalidationService implements OnApplicationBootstrap, OnModuleD
 
   /** State, slot lag and activity, and counts: for health checks and dashboards. */
   status(): CdcStatus {
-    const status = this.leader?.status ?? this.disabled ?? idle(this.options.slot ?? DEFAULT_SLOT);
+    const status = this.leader?.status ?? this.disabled ?? idle(this.slotName());
     return { ...status };
+  }
+
+  /** One slot per deployment, and a deployment is a cache prefix: two of them on one database each need theirs. */
+  private slotName(): string {
+    return this.options.slot ?? defaultSlotName(this.prefix);
   }
 
   /** The server's answer, or undefined when unreachable now (the leader loop keeps trying). */

@@ -11,7 +11,11 @@ export interface CdcInvalidationOptions {
   dataSource?: string;
   /** How to connect; default: the DataSource's own connection options. The role needs REPLICATION. */
   connection?: string | ClientConfig;
-  /** Replication slot, one per deployment (all instances share it). Default `nlc_cache_invalidation`. */
+  /**
+   * Replication slot, one per deployment (all its instances share it). Default: derived from the
+   * cache prefix, `nlc_<prefix>_<hash>` (see `status().slot`); changing the prefix leaves the old
+   * slot behind (drop it, see docs/cdc.md).
+   */
   slot?: string;
   /** Publication naming the tables read. Default: the slot's name. */
   publication?: string;
