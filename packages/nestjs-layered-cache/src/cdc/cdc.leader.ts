@@ -42,6 +42,7 @@ export class CdcLeader {
   private timer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
   private lastReadAt = Date.now();
+  private announced = false;
   private readonly logged = new Set<string>();
 
   constructor(private readonly config: CdcLeaderConfig) {
@@ -109,6 +110,7 @@ export class CdcLeader {
     ]);
     if (!rows[0]?.ok) {
       this.status.state = 'follower';
+      this.announced = false;
       return;
     }
     this.status.state = 'leader';
@@ -129,7 +131,9 @@ export class CdcLeader {
         (t, b) => this.applied(t, b),
       );
       this.stream = stream;
-      this.logger.log(`Reading replication slot ${this.config.slot}`);
+      // Once per leadership, not on every retry of a failing stream.
+      if (!this.announced) this.logger.log(`Reading replication slot ${this.config.slot}`);
+      this.announced = true;
       await stream.run();
     } finally {
       this.stream = undefined;

@@ -3,6 +3,11 @@ import type { ClientConfig } from 'pg';
 import type { CdcTableMap } from './cdc-table-map.js';
 import { formatLsn, parseLsn } from './cdc.lsn.js';
 
+/** Messages handled per bump, and queue lengths at which the socket is paused and resumed. */
+const BATCH = 5000;
+const HIGH_WATER = 20_000;
+const LOW_WATER = 5000;
+
 type Item = { kind: 'message'; message: Pgoutput.Message } | { kind: 'heartbeat'; lsn: string; reply: boolean };
 
 export interface AppliedBatch {
@@ -62,6 +67,10 @@ export class CdcStream {
     await this.service.destroy().catch(() => undefined);
   }
 
+  private socket() {
+    return socketOf(this.service);
+  }
+
   private fail(error: Error): void {
     this.failure ??= error;
     this.stop().catch(() => undefined);
@@ -70,6 +79,7 @@ export class CdcStream {
   private push(item: Item): void {
     if (this.done) return;
     this.queue.push(item);
+    if (this.queue.length >= HIGH_WATER) this.socket()?.pause();
     if (!this.draining) this.drain().catch((error: unknown) => this.fail(error as Error));
   }
 
@@ -77,7 +87,7 @@ export class CdcStream {
     this.draining = true;
     try {
       while (this.queue.length > 0 && !this.done) {
-        const items = this.queue.splice(0, this.queue.length);
+        const items = this.queue.splice(0, BATCH);
         const ready = new Set<string>();
         let confirm: bigint | undefined;
         let reply = false;
@@ -119,11 +129,21 @@ export class CdcStream {
         // The server drops a reader that does not answer its keepalives (wal_sender_timeout), even
         // in the middle of a long transaction: answer with the last confirmed position then.
         if ((confirm !== undefined || reply) && !this.done) await this.service.acknowledge(formatLsn(this.confirmed));
+        if (this.queue.length < LOW_WATER) this.socket()?.resume();
       }
     } finally {
       this.draining = false;
     }
   }
+}
+
+/**
+ * The replication connection's socket, to pause reading while the queue is long: a backlog after
+ * downtime must not be read into memory whole. The client keeps it private (its own flow control
+ * pauses it the same way); if it is ever missing, reading is simply not paused.
+ */
+function socketOf(service: LogicalReplicationService): { pause(): void; resume(): void } | undefined {
+  return (service as unknown as { _connection?: { stream?: { pause(): void; resume(): void } } })._connection?.stream;
 }
 
 function maxLsn(a: bigint | undefined, b: bigint): bigint {
