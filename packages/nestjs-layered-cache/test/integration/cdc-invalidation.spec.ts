@@ -28,6 +28,12 @@ describe.skipIf(skip)('invalidation from Postgres logical replication', () => {
   let follower: CdcApp;
   let sql: pg.Client;
   const widgets: number[] = [];
+  // A table without an entity, given tag rules in options.
+  const tables = {
+    test_wb_rows: (before?: Record<string, unknown>, after?: Record<string, unknown>) => [
+      `wbRow:${String((after ?? before)?.id)}`,
+    ],
+  };
 
   beforeAll(async () => {
     sql = await sqlClient();
@@ -43,10 +49,10 @@ describe.skipIf(skip)('invalidation from Postgres logical replication', () => {
                      ON CONFLICT (id) DO UPDATE SET name = 'g'`);
     // The leader reaches Redis through a proxy, so a test can cut it off from Redis alone.
     proxy = await startLatencyProxy(inject('redisUrl'));
-    leader = await createCdcApp(slot, prefix, { url: proxy.url, commandTimeout: 500 });
+    leader = await createCdcApp(slot, prefix, { url: proxy.url, commandTimeout: 500 }, { tables });
     await vi.waitFor(async () => expect(await slotActive(sql, slot)).toBe(true), WAIT);
     expect(leader.cdc.status().state).toBe('leader');
-    follower = await createCdcApp(slot, prefix);
+    follower = await createCdcApp(slot, prefix, undefined, { tables });
     await vi.waitFor(() => expect(follower.cdc.status().state).toBe('follower'), WAIT);
   });
   afterAll(async () => {
@@ -93,6 +99,13 @@ describe.skipIf(skip)('invalidation from Postgres logical replication', () => {
     await sql.query(`INSERT INTO test_cdc_gadgets (id, name) VALUES (3, 'upserted')
                      ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`);
     await invalidatedOn(instances(), ['gadget:3', 'gadgets']);
+  });
+
+  it('invalidates the tags given in options for a table without an entity', async () => {
+    const id = 900_000 + Math.floor(Math.random() * 90_000);
+    await cacheOn(instances(), `wb-${id}`, [`wbRow:${id}`]);
+    await sql.query(`INSERT INTO test_wb_rows (id, name) VALUES ($1, 'raw') ON CONFLICT (id) DO NOTHING`, [id]);
+    await invalidatedOn(instances(), [`wb-${id}`]);
   });
 
   it('invalidates nothing for a transaction that rolls back', async () => {
