@@ -1,7 +1,7 @@
 /** Architecture rules checked by `npm run lint`. */
 const LIB = '^packages/nestjs-layered-cache/src/';
 const ENGINE = `${LIB}(core|l1|l2|bus|serialization|redis|errors|events)/`;
-const INTEGRATIONS = `${LIB}(typeorm|warming|write-behind|session|admin|metrics|health|cache-manager|testing)/`;
+const INTEGRATIONS = `${LIB}(typeorm|cdc|warming|write-behind|session|admin|metrics|health|cache-manager|testing)/`;
 
 module.exports = {
   forbidden: [

@@ -5,6 +5,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CacheModule } from 'nestjs-layered-cache';
 import { CacheAdminModule } from 'nestjs-layered-cache/admin';
+import { CdcInvalidationModule } from 'nestjs-layered-cache/cdc';
 import { CacheMetricsModule } from 'nestjs-layered-cache/metrics';
 import { CacheSessionModule } from 'nestjs-layered-cache/session';
 import { CacheWarmingModule } from 'nestjs-layered-cache/warming';
@@ -39,6 +40,8 @@ export class AppModule {
           // With the database down, expired answers stand in (marked stale) for up to this long.
           failSafe: config.CACHE_FAIL_SAFE > 0 ? { maxStale: config.CACHE_FAIL_SAFE } : false,
         }),
+        // Every committed write (the seed's raw SQL, psql, migrations) invalidates, not only TypeORM's.
+        CdcInvalidationModule.forRoot({ metrics: true, setReplicaIdentityFull: true }),
         // BullMQ jobs live under their own prefix, apart from the cache's keys.
         BullModule.forRootAsync({
           imports: [QueueConnectionModule.forRoot(runtime.redis)],

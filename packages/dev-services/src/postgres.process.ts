@@ -22,6 +22,11 @@ export interface PostgresBinaries {
 const INITDB_TIMEOUT_MS = 120_000;
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
+/**
+ * Change data capture (nestjs-layered-cache/cdc) reads the WAL through logical replication. Given
+ * on the command line, so an existing data directory (the sample app's .data/postgres) gets it too.
+ */
+const LOGICAL_REPLICATION = ['-c', 'wal_level=logical', '-c', 'max_replication_slots=40', '-c', 'max_wal_senders=40'];
 /** Server messages are parsed ("ready to accept connections"), so they must be in English. */
 const ENV = { ...process.env, LC_MESSAGES: 'C' };
 
@@ -71,7 +76,7 @@ export async function startPostgres(
   port: number,
   runAs?: RunAs,
 ): Promise<PostgresProcess> {
-  const child = spawnAs(bin.postgres, ['-D', dataDir, '-p', String(port)], runAs);
+  const child = spawnAs(bin.postgres, ['-D', dataDir, '-p', String(port), ...LOGICAL_REPLICATION], runAs);
   const output = tail(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {

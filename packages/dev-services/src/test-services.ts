@@ -38,7 +38,18 @@ export async function startTestServices(label: string): Promise<TestServices> {
       url.pathname = `/${dbName}`;
       databaseUrl = url.toString();
       teardown.push(async () => {
-        await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+        await withClient(adminUrl, async (client) => {
+          // Replication slots (change data capture) block DROP DATABASE and keep WAL until dropped.
+          await client.query(
+            `SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE database = $1 AND active_pid IS NOT NULL`,
+            [dbName],
+          );
+          await client.query(
+            `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = $1 AND NOT active`,
+            [dbName],
+          );
+          await client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+        });
       });
     } else {
       const server = await startHarnessPostgres(`${label}-${runId}`, dbName);

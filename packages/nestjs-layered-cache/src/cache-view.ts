@@ -92,8 +92,8 @@ export class CacheView {
   }
 
   /** Invalidates every entry carrying any of `tags`, in every namespace. `source` labels metrics. */
-  invalidateTags(tags: readonly string[], source?: InvalidationSource): Promise<void> {
-    return this.stack.writes.invalidateTags(tags, source);
+  async invalidateTags(tags: readonly string[], source?: InvalidationSource): Promise<void> {
+    await this.stack.writes.invalidateTags(tags, source);
   }
 
   /**

@@ -70,11 +70,15 @@ export class CacheWrites {
     return inL1 || (removed ?? 0) > 0;
   }
 
-  /** Invalidates every entry carrying any of `tags`, on every tier; O(1) per tag. */
-  async invalidateTags(tags: readonly string[], source: InvalidationSource = 'api'): Promise<void> {
-    if (tags.length === 0) return;
-    await this.invalidate(tagDeps(tags));
+  /**
+   * Invalidates every entry carrying any of `tags`, on every tier; O(1) per tag. Resolves false when
+   * Redis did not take it now (it is replayed on reconnect): callers that must not lose it retry.
+   */
+  async invalidateTags(tags: readonly string[], source: InvalidationSource = 'api'): Promise<boolean> {
+    if (tags.length === 0) return true;
+    const done = await this.invalidate(tagDeps(tags));
     this.telemetry.events.emit('invalidate', { tags, source });
+    return done;
   }
 
   /**
@@ -104,9 +108,9 @@ export class CacheWrites {
     return 0;
   }
 
-  private async invalidate(deps: readonly string[]): Promise<void> {
+  private async invalidate(deps: readonly string[]): Promise<boolean> {
     this.local.invalidate({ deps });
     this.telemetry.stats.invalidations += deps.length;
-    await this.l2?.bump(deps);
+    return (await this.l2?.bump(deps)) ?? true;
   }
 }

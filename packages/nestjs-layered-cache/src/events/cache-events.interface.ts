@@ -1,7 +1,7 @@
 export type CacheLayer = 'l1' | 'l2';
 
-/** Who asked for an invalidation: application code, the TypeORM subscriber, a decorator, the HTTP cache, an admin. */
-export type InvalidationSource = 'api' | 'subscriber' | 'decorator' | 'http' | 'admin' | 'write-behind';
+/** Who asked for an invalidation: application code, the TypeORM subscriber, Postgres change data capture, a decorator, the HTTP cache, an admin. */
+export type InvalidationSource = 'api' | 'subscriber' | 'cdc' | 'decorator' | 'http' | 'admin' | 'write-behind';
 
 /**
  * Typed events the engine emits. `group` is the key group (e.g. `product` for `product:42`),

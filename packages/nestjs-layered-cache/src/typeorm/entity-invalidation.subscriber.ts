@@ -17,10 +17,9 @@ import {
   type UpdateEvent,
 } from 'typeorm';
 import { CACHE_STACK } from '../cache.internal-constants.js';
-import { isValidTag } from '../core/namespace-path.js';
 import type { CacheStack } from '../core/cache-stack.js';
-import { entityTagName, entityTags } from '../tags/entity-tags.js';
-import type { CacheInvalidationOptions, EntityInvalidationRule } from './invalidation-options.interface.js';
+import { entityChangeTags, entityRulesOf, type EntityTagRuleFn } from '../tags/entity-change-tags.js';
+import type { CacheInvalidationOptions } from './invalidation-options.interface.js';
 import { CACHE_INVALIDATION_OPTIONS } from './invalidation.constants.js';
 import { TransactionTagBuffer } from './transaction-tag-buffer.js';
 
@@ -35,7 +34,7 @@ import { TransactionTagBuffer } from './transaction-tag-buffer.js';
 export class EntityInvalidationSubscriber implements EntitySubscriberInterface, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('CacheInvalidation');
   private readonly buffer = new TransactionTagBuffer();
-  private readonly rules = new Map<unknown, EntityInvalidationRule['tags']>();
+  private rules = new Map<unknown, EntityTagRuleFn>();
   private dataSource: DataSource | undefined;
 
   constructor(
@@ -52,11 +51,11 @@ export class EntityInvalidationSubscriber implements EntitySubscriberInterface, 
    */
   onModuleInit(): void {
     const dataSource = this.moduleRef.get<DataSource>(getDataSourceToken(this.options.dataSource), { strict: false });
-    const attached = dataSource.subscribers.find((s) => s instanceof EntityInvalidationSubscriber);
-    if (attached) {
-      for (const [entity, tags] of this.rules) attached.rules.set(entity, tags);
-      return;
-    }
+    // Shared per DataSource, so change data capture (nestjs-layered-cache/cdc) applies the same rules.
+    const shared = entityRulesOf(dataSource);
+    for (const [entity, tags] of this.rules) shared.set(entity, tags);
+    this.rules = shared;
+    if (dataSource.subscribers.some((s) => s instanceof EntityInvalidationSubscriber)) return;
     this.dataSource = dataSource;
     dataSource.subscribers.push(this);
   }
@@ -130,31 +129,12 @@ export class EntityInvalidationSubscriber implements EntitySubscriberInterface, 
     after: ObjectLiteral | undefined,
     entityId: unknown,
   ): string[] {
-    const name = entityTagName(metadata.targetName);
-    const tags = new Set([entityTags.collection(name)]);
-    const ids = [before, after].map((row) => row && idOf(metadata, row)).filter((id) => id !== undefined);
-    if (ids.length === 0 && entityId !== undefined && typeof entityId !== 'object') ids.push(String(entityId));
-    if (ids.length === 0) tags.add(entityTags.bulk(name));
-    for (const id of ids) tags.add(entityTags.row(name, id)[0]!);
-    const rule = this.rules.get(metadata.target);
-    if (rule && (before || after)) {
-      try {
-        for (const tag of rule(before, after)) {
-          if (isValidTag(tag)) tags.add(tag);
-          else if (tag) throw new Error(`invalid tag ${JSON.stringify(String(tag).slice(0, 80))}`);
-        }
-      } catch (error) {
-        // A broken rule must not lose the invalidation: fall back to everything of this entity.
-        this.logger.error(`Invalidation rule for ${metadata.targetName} failed: ${(error as Error).message}`);
-        tags.add(entityTags.bulk(name));
-      }
-    }
-    return [...tags];
+    return entityChangeTags(metadata, before, after, {
+      entityId,
+      rule: this.rules.get(metadata.target),
+      // A broken rule must not lose the invalidation: the bulk tag stands in for its tags.
+      onRuleError: (error) =>
+        this.logger.error(`Invalidation rule for ${metadata.targetName} failed: ${error.message}`),
+    });
   }
-}
-
-/** The primary key as a string (`42`, or `7,3` for composite keys); undefined when not all known. */
-function idOf(metadata: EntityMetadata, row: ObjectLiteral): string | undefined {
-  const values = metadata.primaryColumns.map((column) => column.getEntityValue(row));
-  return values.every((v) => v !== undefined && v !== null) ? values.join(',') : undefined;
 }

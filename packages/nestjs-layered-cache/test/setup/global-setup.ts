@@ -41,6 +41,10 @@ async function createTestSchema(client: { query(sql: string): Promise<unknown> }
       group_id integer NOT NULL,
       version integer NOT NULL DEFAULT 0
     )`);
+  // Change data capture reads the old row of a widget moving group: its rule needs both groups.
+  await client.query('ALTER TABLE test_widgets REPLICA IDENTITY FULL');
+  await client.query(`
+    CREATE TABLE IF NOT EXISTS test_cdc_gadgets (id integer PRIMARY KEY, name varchar(100) NOT NULL)`);
   await client.query(`
     CREATE TABLE IF NOT EXISTS test_wb_rows (
       id integer PRIMARY KEY,

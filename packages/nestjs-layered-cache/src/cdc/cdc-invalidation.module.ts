@@ -1,0 +1,21 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { CdcInvalidationOptions } from './cdc-options.interface.js';
+import { CdcInvalidationService } from './cdc-invalidation.service.js';
+import { CDC_OPTIONS } from './cdc.constants.js';
+
+/**
+ * Invalidation from Postgres logical replication (see CdcInvalidationService and docs/cdc.md):
+ * `CdcInvalidationModule.forRoot()` once, beside `CacheModule.forRoot({ isGlobal: true })` and
+ * `TypeOrmModule`. Needs `wal_level=logical` and a role with REPLICATION; says so at boot if not.
+ */
+@Module({})
+export class CdcInvalidationModule {
+  static forRoot(options: CdcInvalidationOptions = {}): DynamicModule {
+    return {
+      module: CdcInvalidationModule,
+      global: true,
+      providers: [{ provide: CDC_OPTIONS, useValue: options }, CdcInvalidationService],
+      exports: [CdcInvalidationService],
+    };
+  }
+}
