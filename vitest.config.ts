@@ -10,6 +10,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The default, pinned: an unhandled rejection or exception in any test process fails the run.
+    dangerouslyIgnoreUnhandledErrors: false,
     reporters: ['default', './test/setup/summary-reporter.ts'],
   },
 });

@@ -159,4 +159,7 @@ async function main(): Promise<void> {
   process.stdout.write(`listening ${port}\n`);
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

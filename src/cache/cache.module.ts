@@ -30,6 +30,7 @@ import { HttpCacheEdge } from './http/http-cache.edge.js';
 import { CacheInvalidationModule, type CacheInvalidationOptions } from './invalidation/index.js';
 import { CacheService } from './cache.service.js';
 import { CacheStack } from './core/cache-stack.js';
+import type { BackgroundTask } from './errors/background-task.js';
 import { isOutage } from './core/fail-safe.js';
 import { NamespacePath } from './core/namespace-path.js';
 import { defaultKeyGroup } from './events/key-group.js';
@@ -118,7 +119,8 @@ const failSafeWindow = ({ failSafe }: CacheModuleOptions): number => (failSafe ?
 })
 export class CacheModule extends ConfigurableModuleClass implements NestModule, OnModuleInit, OnApplicationShutdown {
   /** Replays invalidations that failed while Redis was down, as soon as it is back. */
-  private readonly onRedisReady = () => void this.stack.flushPending();
+  private readonly onRedisReady = () => this.replay.run(() => this.stack.flushPending());
+  private readonly replay: BackgroundTask;
 
   constructor(
     @Inject(CACHE_STACK) private readonly stack: CacheStack,
@@ -127,6 +129,7 @@ export class CacheModule extends ConfigurableModuleClass implements NestModule, 
     private readonly edge: HttpCacheEdge,
   ) {
     super();
+    this.replay = stack.backgroundTask('Cache invalidation replay', 'replay', new Logger('CacheModule'));
   }
 
   /** Runs before Nest registers routes: the only moment the edge can be put in front of them. */

@@ -170,7 +170,10 @@ export async function startNode(argsFor: ArgsFor, withBusPort = false): Promise<
   for (let attempt = 1; ; attempt++) {
     const node = spawnNode(binaryPath, await reservePorts(withBusPort), argsFor);
     let failure: string | undefined;
-    void node.exited.then((reason) => (failure ??= reason));
+    node.exited.then(
+      (reason) => (failure ??= reason),
+      () => undefined,
+    );
     await waitFor(`PING on port ${node.port}`, async () => failure !== undefined || answersPing(node.port)).catch(
       (error: Error) => (failure ??= error.message),
     );

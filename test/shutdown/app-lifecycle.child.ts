@@ -4,6 +4,9 @@
 import 'reflect-metadata';
 import { startApp } from '../../src/bootstrap.js';
 import { loadAppConfig } from '../../src/config/app-config.js';
+import { failOnUnhandled } from '../helpers/fail-on-unhandled.js';
+
+failOnUnhandled();
 
 const running = await startApp(
   loadAppConfig({

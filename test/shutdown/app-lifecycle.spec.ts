@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { uniquePrefix } from '../helpers/cache-instance.js';
+import { UNHANDLED_MARKER } from '../helpers/fail-on-unhandled.js';
 
 describe('graceful shutdown', () => {
   it('leaves nothing open: after app.close() the process exits by itself', async () => {
@@ -30,6 +31,7 @@ describe('graceful shutdown', () => {
     const outcome = await Promise.race([exited, deadline]);
     if (outcome === 'hung') child.kill('SIGKILL');
     rmSync(documentsDir, { recursive: true, force: true });
+    expect(output).not.toContain(UNHANDLED_MARKER);
     expect(output).toContain('served 200');
     expect(output).toContain('closed');
     expect(outcome, `the process did not exit within 25 s of starting:\n${output}`).toBe(0);

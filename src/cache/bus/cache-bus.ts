@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@nestjs/common';
 import { createSubscriber, type RedisClient } from '../redis/redis-client.factory.js';
+import { BackgroundTask } from '../errors/background-task.js';
 import { BusHeartbeat } from './bus-heartbeat.js';
 import { decodeBusMessage, encodeBeat, encodeBusMessage, type BusMessage } from './bus-message.js';
 
@@ -22,6 +23,7 @@ export class CacheBus {
   readonly instanceId = randomBytes(8).toString('hex');
   private readonly subscriber: RedisClient;
   private readonly heartbeat: BusHeartbeat;
+  private readonly subscribing: BackgroundTask;
   private trusted = false;
   private closed = false;
   disconnects = 0;
@@ -34,6 +36,7 @@ export class CacheBus {
     /** How often the subscription is proven end to end, ms (0: never); see BusHeartbeat. */
     heartbeatEvery = 5000,
   ) {
+    this.subscribing = new BackgroundTask('Cache bus subscription', logger);
     this.subscriber = createSubscriber(publisher, `${channel}:${this.instanceId}`);
     this.heartbeat = new BusHeartbeat(
       heartbeatEvery,
@@ -43,7 +46,7 @@ export class CacheBus {
     );
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (channel: string, raw: string) => this.receive(channel, raw));
-    this.subscriber.on('ready', () => void this.subscribe());
+    this.subscriber.on('ready', () => this.subscribing.run(() => this.subscribe()));
     this.subscriber.on('close', () => this.distrust());
   }
 

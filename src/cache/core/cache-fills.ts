@@ -39,7 +39,7 @@ export class CacheFills {
     try {
       return await this.loadAndStore(fill, loader);
     } finally {
-      if ('token' in outcome) void this.lock!.release(fill.full, outcome.token);
+      if ('token' in outcome) this.lock!.release(fill.full, outcome.token);
     }
   }
 

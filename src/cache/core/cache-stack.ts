@@ -7,6 +7,7 @@ import type { PayloadCodec } from '../serialization/payload.codec.js';
 import type { CacheSetOptions, Loader } from './cache-entry.js';
 import { CacheStats } from './cache-stats.js';
 import { EntryCodec } from './entry-codec.js';
+import { BackgroundTask } from '../errors/background-task.js';
 import { ErrorReporter } from './error-reporter.js';
 import { FillLock } from './fill-lock.js';
 import { LocalTier } from './local-tier.js';
@@ -114,6 +115,14 @@ export class CacheStack {
 
   busState(): BusState | null {
     return this.busLink.state();
+  }
+
+  /**
+   * Runs work nobody awaits (timers, event handlers): its errors count in `stats().errors` and
+   * `cache_errors_total{layer="l2",operation}` and are logged once per outage (see BackgroundTask).
+   */
+  backgroundTask(what: string, operation: string, logger: Pick<Logger, 'warn' | 'log'>): BackgroundTask {
+    return new BackgroundTask(what, logger, (error) => this.reporter.count('l2', operation, error));
   }
 
   get errors(): number {

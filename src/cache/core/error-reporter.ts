@@ -16,14 +16,20 @@ export class ErrorReporter {
   ) {}
 
   report(layer: CacheLayer, operation: string, error: unknown): void {
-    const err = error instanceof Error ? error : new Error(String(error));
-    this.errors++;
-    this.events.emit('error', { layer, operation, error: err });
+    const err = this.count(layer, operation, error);
     if (this.failing.has(layer)) return;
     this.failing.add(layer);
     this.logger.warn(
       `Cache ${layer.toUpperCase()} ${operation} failed (${err.message}); serving without ${layer.toUpperCase()} until it recovers. Further errors are counted, not logged.`,
     );
+  }
+
+  /** Counts and emits (`cache_errors_total`) without logging: for callers that log on their own. */
+  count(layer: CacheLayer, operation: string, error: unknown): Error {
+    const err = error instanceof Error ? error : new Error(String(error));
+    this.errors++;
+    this.events.emit('error', { layer, operation, error: err });
+    return err;
   }
 
   /** True between a failure of `layer` and its next success. */

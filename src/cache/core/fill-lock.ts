@@ -40,7 +40,7 @@ export class FillLock {
         // The previous holder may have stored the entry between our read and our lock.
         const entry = attempt === 0 ? await this.readFresh(full) : undefined;
         if (entry === undefined) return { token };
-        void this.release(full, token);
+        this.release(full, token);
         return { entry };
       }
       if (attempt === 0) this.stats.lockWaits++;
@@ -55,7 +55,8 @@ export class FillLock {
     }
   }
 
-  async release(full: string, token: string): Promise<void> {
-    await this.remote.unlock(full, token);
+  /** In the background: nobody waits for an unlock; a failure is counted like any Redis error. */
+  release(full: string, token: string): void {
+    this.remote.background('lock', () => this.remote.unlock(full, token));
   }
 }

@@ -65,7 +65,9 @@ export class RemoteTier {
     if (this.slowNow()) return Promise.resolve(undefined);
     const attempt = this.run('lock', async () => (await this.l2.tryLock(full, ttl)) ?? false);
     // A lock granted after we stopped waiting would block other instances for its whole ttl.
-    const late = (token: string | false) => void (token !== false && this.unlock(full, token));
+    const late = (token: string | false) => {
+      if (token !== false) this.background('lock', () => this.unlock(full, token));
+    };
     return this.soft(attempt, late).then((r) => (r === false ? null : r));
   }
 
@@ -128,7 +130,17 @@ export class RemoteTier {
   /** Undecodable bytes under one of our keys: counted as an error and removed. */
   dropCorrupt(full: string, error: unknown): void {
     this.reporter.report('l2', 'decode', error);
-    void this.delete([full]);
+    this.background('delete', () => this.delete([full]));
+  }
+
+  /**
+   * Runs a Redis step nobody waits for. `run` already reports its own errors; anything else it
+   * throws is reported here, so it can never become an unhandled rejection.
+   */
+  background(operation: string, step: () => Promise<unknown>): void {
+    Promise.resolve()
+      .then(step)
+      .catch((error: unknown) => this.reporter.report('l2', operation, error));
   }
 
   /**
@@ -147,11 +159,13 @@ export class RemoteTier {
         resolve(undefined);
       }, this.softTimeout);
     });
-    void operation.then((result) => {
-      clearTimeout(timer);
-      if (!gaveUp) this.slowUntil = 0;
-      else if (result !== undefined) late?.(result);
-    });
+    operation
+      .then((result) => {
+        clearTimeout(timer);
+        if (!gaveUp) this.slowUntil = 0;
+        else if (result !== undefined) late?.(result);
+      })
+      .catch((error: unknown) => this.reporter.report('l2', 'soft-timeout', error));
     return Promise.race([operation, cut]);
   }
 

@@ -144,7 +144,7 @@ export class L2Cache {
   /** Direct writes and their bus message, one pipeline round trip for all of them. */
   async set(writes: readonly L2Write[], notify?: Notify): Promise<true> {
     const pipeline = this.redis.pipeline();
-    for (const write of writes) void this.setOne(pipeline, write);
+    for (const write of writes) this.queueSet(pipeline, write);
     if (notify) pipeline.publish(notify.channel, notify.message);
     throwFirstError(await pipeline.exec());
     return true;
@@ -222,7 +222,11 @@ export class L2Cache {
     return this.lockPrefix + key.slice(this.prefix.length + 1);
   }
 
-  private setOne(target: RedisClient | ChainableCommander, write: L2Write): Promise<unknown> {
+  /**
+   * Queues the write on a pipeline. What ioredis returns is the pipeline itself (typed as a
+   * promise); the command's outcome comes back through exec().
+   */
+  private queueSet(target: ChainableCommander, write: L2Write): unknown {
     const total = totalLifetime(write);
     return this.scripts(target).cacheSet(
       1,

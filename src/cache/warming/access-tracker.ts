@@ -1,3 +1,4 @@
+import type { BackgroundTask } from '../errors/background-task.js';
 import type { RedisClient } from '../redis/redis-client.factory.js';
 
 export interface HotKey {
@@ -22,8 +23,10 @@ export class AccessTracker {
     private readonly redis: RedisClient,
     private readonly key: string,
     private readonly options: { sample: number; halfLife: number; max?: number },
+    /** Where a failed write goes (counted, logged once per outage). */
+    private readonly errors: BackgroundTask,
   ) {
-    this.timer = setInterval(() => void this.flush(), 1000);
+    this.timer = setInterval(() => this.queueWrite(), 1000);
     this.timer.unref();
   }
 
@@ -36,8 +39,9 @@ export class AccessTracker {
     this.pending.set(member, (this.pending.get(member) ?? 0) + this.options.sample);
   }
 
+  /** Resolves once what was recorded so far is written (or failed: never rejects). */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write()).catch(() => undefined);
+    this.queueWrite();
     return this.flushing;
   }
 
@@ -54,6 +58,15 @@ export class AccessTracker {
 
   close(): void {
     clearInterval(this.timer);
+  }
+
+  private queueWrite(): void {
+    this.flushing = this.flushing
+      .then(() => this.write())
+      .then(
+        () => this.errors.succeeded(),
+        (error: unknown) => this.errors.failed(error),
+      );
   }
 
   private async write(): Promise<void> {

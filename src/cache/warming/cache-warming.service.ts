@@ -7,6 +7,7 @@ import { CacheConfigError } from '../errors/cache-config.error.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
 import type { CacheSetOptions } from '../core/cache-entry.js';
 import type { CacheStack } from '../core/cache-stack.js';
+import type { BackgroundTask } from '../errors/background-task.js';
 import type { L2Inspector } from '../l2/l2-inspector.js';
 import { AccessTracker, type HotKey } from './access-tracker.js';
 import { ReadThroughRegistry } from './read-through.registry.js';
@@ -40,6 +41,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
   readonly queue: Queue<WarmJobData, WarmJobResult>;
   private worker: Worker<WarmJobData, WarmJobResult> | undefined;
   private tracker: AccessTracker | undefined;
+  private readonly background: BackgroundTask;
   private readonly readThrough = new ReadThroughRegistry();
   private readonly lastKey: string;
   readonly events = new WarmingEvents();
@@ -66,6 +68,9 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
       prefix: options.queuePrefix ?? `${prefix}-bull`,
     });
     this.lastKey = `${options.queuePrefix ?? `${prefix}-bull`}:${this.queue.name}:warmers-last`;
+    this.background = stack.backgroundTask('Cache warming', 'warming', this.logger);
+    // Without a listener an 'error' event is thrown, and ends the process.
+    this.queue.on('error', (error) => this.background.failed(error));
   }
 
   /**
@@ -85,10 +90,15 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
     this.registry.discover();
     const refresh = this.options.refreshAhead === false ? undefined : (this.options.refreshAhead ?? {});
     if (refresh) {
-      this.tracker = new AccessTracker(this.redis, `${this.prefix}:~hot`, {
-        sample: refresh.sample ?? 10,
-        halfLife: refresh.halfLife ?? 600_000,
-      });
+      this.tracker = new AccessTracker(
+        this.redis,
+        `${this.prefix}:~hot`,
+        {
+          sample: refresh.sample ?? 10,
+          halfLife: refresh.halfLife ?? 600_000,
+        },
+        this.stack.backgroundTask('Hot-key tracking', 'hot-keys', this.logger),
+      );
       const tracker = this.tracker;
       this.stack.onAccess = (namespace, key) => tracker.record(namespace, key);
       this.registry.add({ name: REFRESH_AHEAD, schedule: refresh.every ?? 10_000, attempts: 1 }, (ctx) =>
@@ -101,8 +111,10 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
       prefix: this.queue.opts.prefix,
       concurrency: this.options.workerConcurrency ?? 1,
     });
-    this.worker.on('failed', (job, error) => void this.failed(job, error));
-    this.worker.on('error', (error) => this.logger.warn(`Warm worker: ${error.message}`));
+    this.worker.on('failed', (job, error) => this.background.run(() => this.failed(job, error)));
+    // Connection errors repeat while Redis is down: counted, logged once per outage.
+    this.worker.on('error', (error) => this.background.failed(error));
+
     await this.enqueueStartupWarmers();
     this.logger.log(
       `${this.registry.all().length} cache warmer(s): ${this.registry

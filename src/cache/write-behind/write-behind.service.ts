@@ -2,7 +2,7 @@ import {
   Inject,
   Injectable,
   Logger,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
   type OnModuleInit,
   ServiceUnavailableException,
 } from '@nestjs/common';
@@ -10,7 +10,9 @@ import { ModuleRef } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CacheService } from '../cache.service.js';
-import { CACHE_PREFIX, CACHE_REDIS } from '../cache.internal-constants.js';
+import { CACHE_PREFIX, CACHE_REDIS, CACHE_STACK } from '../cache.internal-constants.js';
+import type { CacheStack } from '../core/cache-stack.js';
+import type { BackgroundTask } from '../errors/background-task.js';
 import { CacheConfigError } from '../errors/cache-config.error.js';
 import { entityTagName, entityTags } from '../invalidation/entity-tags.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
@@ -40,8 +42,9 @@ export interface WriteBehindCounts {
  * once, newest value last — by any instance's flusher. See the README for the guarantees.
  */
 @Injectable()
-export class WriteBehindService implements OnModuleInit, OnApplicationShutdown {
+export class WriteBehindService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('WriteBehind');
+  private readonly background: BackgroundTask;
   private readonly queues = new Map<string, Queue>();
   private dataSource!: DataSource;
   private timer: NodeJS.Timeout | undefined;
@@ -60,8 +63,12 @@ export class WriteBehindService implements OnModuleInit, OnApplicationShutdown {
     @Inject(CACHE_PREFIX) private readonly prefix: string,
     @Inject(CacheService) private readonly cache: CacheService,
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+    @Inject(CACHE_STACK) stack: CacheStack,
   ) {
     if (!connection) throw new CacheConfigError('Write-behind needs the cache module to have Redis (redis: { url })');
+    // A flush that fails (Redis stalled, database down) is retried at the next tick: counted in
+    // cache_errors_total{operation="write-behind"}, logged once per outage, never thrown.
+    this.background = stack.backgroundTask('Write-behind flush', 'write-behind', this.logger);
   }
 
   onModuleInit(): void {
@@ -75,7 +82,7 @@ export class WriteBehindService implements OnModuleInit, OnApplicationShutdown {
         applier: new WriteBehindApplier(this.dataSource, name, entity.target),
       });
     }
-    this.timer = setInterval(() => void this.flush(), this.options.flushInterval ?? 1000);
+    this.timer = setInterval(() => this.background.run(() => this.flush()), this.options.flushInterval ?? 1000);
     this.timer.unref();
   }
 
@@ -100,7 +107,7 @@ export class WriteBehindService implements OnModuleInit, OnApplicationShutdown {
     const { seq, pending } = await queue.store.write(String(id), set, increment, this.options.maxPending ?? 100_000);
     if (seq >= 0) {
       this.stats.writes++;
-      if (pending >= (this.options.batchSize ?? 500)) void this.flush();
+      if (pending >= (this.options.batchSize ?? 500)) this.background.run(() => this.flush());
       return;
     }
     this.stats.overflows++;
@@ -141,9 +148,13 @@ export class WriteBehindService implements OnModuleInit, OnApplicationShutdown {
     return this.queue(entity).store.pending(String(id));
   }
 
-  /** Flushes every entity until nothing is due (one flush at a time per instance). */
-  flush(deadline = Infinity): Promise<void> {
-    this.flushing ??= this.flushAll(deadline).finally(() => (this.flushing = undefined));
+  /**
+   * Flushes what is due now (one flush at a time per instance): full batches back to back, but a
+   * batch that was not full ends the flush, so rows written meanwhile wait for the next tick and
+   * a hot row is written about once per `flushInterval`, not once per read.
+   */
+  flush(): Promise<void> {
+    this.flushing ??= this.flushAll(Infinity, false).finally(() => (this.flushing = undefined));
     return this.flushing;
   }
 
@@ -165,7 +176,7 @@ export class WriteBehindService implements OnModuleInit, OnApplicationShutdown {
     const ids = batches ?? (await queue.store.deadBatches(10_000)).map((d) => d.id);
     let replayed = 0;
     for (const id of ids) if (await queue.store.replay(id)) replayed++;
-    if (replayed > 0) void this.flush();
+    if (replayed > 0) this.background.run(() => this.flush());
     return replayed;
   }
 
@@ -180,13 +191,19 @@ export class WriteBehindService implements OnModuleInit, OnApplicationShutdown {
     return () => this.listeners.delete(listener);
   }
 
-  /** Flushes what it can within `drainTimeout`; the rest stays in Redis for the next start. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Drains within `drainTimeout`; the rest stays in Redis for the next start. Before (not on)
+   * application shutdown: Nest closes the database and the Redis connections in their modules'
+   * onApplicationShutdown, which may run before ours.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
     const deadline = Date.now() + (this.options.drainTimeout ?? 5000);
     await this.flushing?.catch(() => undefined);
-    await this.flushAll(deadline).catch((error: Error) => this.logger.warn(`Shutdown flush stopped: ${error.message}`));
+    await this.flushAll(deadline, true).catch((error: Error) =>
+      this.logger.warn(`Shutdown flush stopped: ${error.message}`),
+    );
     const left = (await this.counts().catch(() => [])).reduce((n, c) => n + c.pendingRows, 0);
     if (left > 0) this.logger.warn(`${left} pending row(s) stay in Redis for the next start`);
   }
@@ -197,10 +214,11 @@ export class WriteBehindService implements OnModuleInit, OnApplicationShutdown {
     return queue;
   }
 
-  private async flushAll(deadline: number): Promise<void> {
+  private async flushAll(deadline: number, drain: boolean): Promise<void> {
+    const batchSize = this.options.batchSize ?? 500;
     for (const queue of this.queues.values()) {
       while (Date.now() < deadline) {
-        const batch = await queue.store.take(this.options.batchSize ?? 500, this.options.lease ?? 30_000);
+        const batch = await queue.store.take(batchSize, this.options.lease ?? 30_000);
         if (!batch) break;
         const applied = await this.applyBatch(queue, batch.id, batch.rows, batch.attempts);
         if (!applied && this.closed) return;
