@@ -96,11 +96,14 @@ export interface CacheModuleOptions {
   /**
    * Keep other instances' L1 consistent over Redis pub/sub (on whenever both tiers are). Turn off
    * only for a single instance: with the bus, L1 is bypassed while it is disconnected. `heartbeat`:
-   * every this many ms the instance publishes a beat and expects it back over its subscription; if
-   * it does not come back, L1 is distrusted and the subscription reconnected (a half-open connection
-   * would otherwise miss invalidations silently). 0 turns it off. Default 5 000.
+   * every this many ms the instance publishes a beat on the bus; only a beat its subscriber hears
+   * back proves the bus (a failed or timed-out publish proves nothing). Once no beat sent within
+   * the last `heartbeat × missedBeats` ms was heard, L1 is bypassed (and then emptied and the
+   * subscription reconnected) until the bus proves itself again: that product bounds how stale L1
+   * can be while the bus is broken (a stalled Redis, a half-open connection). `heartbeat` 0 turns
+   * it off (no bound). Defaults: heartbeat 1 000, missedBeats 3 (a 3 s bound).
    */
-  bus?: boolean | { heartbeat?: number };
+  bus?: boolean | { heartbeat?: number; missedBeats?: number };
   /** Values whose serialized size exceeds this many bytes are not cached (counted, logged once). Default 8 MiB. */
   maxValueBytes?: number;
   /** Compress payloads larger than this many bytes (brotli); `false` never compresses. Default 16 384. */

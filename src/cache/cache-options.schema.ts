@@ -93,9 +93,14 @@ const schema = z.strictObject({
     .optional(),
   bus: z
     .union([
-      z.boolean('bus must be true, false or { heartbeat }'),
+      z.boolean('bus must be true, false or { heartbeat, missedBeats }'),
       z.strictObject({
         heartbeat: ms('bus.heartbeat').nonnegative('bus.heartbeat must be ≥ 0 ms (0: none)').optional(),
+        missedBeats: z
+          .number('bus.missedBeats must be a whole number ≥ 2')
+          .int('bus.missedBeats must be a whole number ≥ 2')
+          .min(2, 'bus.missedBeats must be ≥ 2 (one beat is always in flight)')
+          .optional(),
       }),
     ])
     .optional(),

@@ -84,8 +84,9 @@ const failSafeWindow = ({ failSafe }: CacheModuleOptions): number => (failSafe ?
         // The bus exists to keep L1s honest: without L1 or without Redis there is nothing to do.
         if (!redis || options.l1 === false || options.bus === false) return null;
         const channel = `${prefix}:~bus`;
-        const heartbeat = typeof options.bus === 'object' ? options.bus.heartbeat : undefined;
-        const bus = new CacheBus(redis.client, channel, stack.busListener, new Logger('CacheModule'), heartbeat);
+        const { heartbeat, missedBeats } = typeof options.bus === 'object' ? options.bus : {};
+        const logger = new Logger('CacheModule');
+        const bus = new CacheBus(redis.client, channel, stack.busListener, logger, heartbeat, missedBeats);
         stack.attachBus(bus);
         return bus;
       },

@@ -54,7 +54,14 @@ export interface CacheStatsSnapshot {
   /** Times invalidations pending during a Redis outage overflowed and everything was invalidated. */
   pendingOverflows: number;
   /** Cross-instance invalidation; null when there is no bus (no L1, no Redis, or `bus: false`). */
-  bus: { trusted: boolean; received: number; malformed: number; disconnects: number } | null;
+  bus: {
+    trusted: boolean;
+    received: number;
+    malformed: number;
+    disconnects: number;
+    staleBoundMs: number | null;
+    missedBeats: number;
+  } | null;
   /** What `@CacheRoute` / `@CacheEvict` did on HTTP requests. */
   http: HttpCacheStats;
 }

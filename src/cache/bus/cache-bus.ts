@@ -34,12 +34,15 @@ export class CacheBus {
     private readonly listener: BusListener,
     private readonly logger: Pick<Logger, 'warn' | 'log'>,
     /** How often the subscription is proven end to end, ms (0: never); see BusHeartbeat. */
-    heartbeatEvery = 5000,
+    heartbeatEvery = 1000,
+    /** Beats that may go unheard before L1 is bypassed: the staleness bound is their product. */
+    missedBeats = 3,
   ) {
     this.subscribing = new BackgroundTask('Cache bus subscription', logger);
     this.subscriber = createSubscriber(publisher, `${channel}:${this.instanceId}`);
     this.heartbeat = new BusHeartbeat(
       heartbeatEvery,
+      missedBeats,
       (seq) => publisher.publish(channel, encodeBeat(this.instanceId, seq)),
       () => this.trusted,
       () => this.silenced(),
@@ -62,8 +65,24 @@ export class CacheBus {
     await subscribed;
   }
 
+  /** Subscribed, and proven by a beat heard within the bound: L1 may serve. */
   get isTrusted(): boolean {
-    return this.trusted;
+    return this.trusted && this.heartbeat.fresh(Date.now());
+  }
+
+  /** For L1 lookups: false once the newest proof is older than the bound (see BusHeartbeat). */
+  fresh(now: number): boolean {
+    return this.heartbeat.fresh(now);
+  }
+
+  /** The staleness bound of L1 while the bus is broken, ms (Infinity without a heartbeat). */
+  get staleBound(): number {
+    return this.heartbeat.bound;
+  }
+
+  /** Beats published but never heard back. */
+  get missedBeats(): number {
+    return this.heartbeat.missed;
   }
 
   /** The channel and wire form of a message, for Redis to publish together with the change. */

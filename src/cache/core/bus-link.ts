@@ -8,6 +8,10 @@ export interface BusState {
   received: number;
   malformed: number;
   disconnects: number;
+  /** L1 is bypassed once the bus has not proven itself for this long, ms (null: no heartbeat). */
+  staleBoundMs: number | null;
+  /** Heartbeats published but never heard back. */
+  missedBeats: number;
 }
 
 /**
@@ -26,6 +30,7 @@ export class BusLink {
   attach(bus: CacheBus): void {
     this.bus = bus;
     this.local.trust(bus.isTrusted);
+    this.local.proven = (now) => bus.fresh(now);
   }
 
   readonly listener: BusListener = {
@@ -48,6 +53,14 @@ export class BusLink {
   state(): BusState | null {
     if (this.bus === undefined) return null;
     const { busReceived: received, busMalformed: malformed } = this.telemetry.stats;
-    return { trusted: this.bus.isTrusted, received, malformed, disconnects: this.bus.disconnects };
+    const bound = this.bus.staleBound;
+    return {
+      trusted: this.bus.isTrusted,
+      received,
+      malformed,
+      disconnects: this.bus.disconnects,
+      staleBoundMs: Number.isFinite(bound) ? bound : null,
+      missedBeats: this.bus.missedBeats,
+    };
   }
 }

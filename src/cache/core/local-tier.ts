@@ -20,6 +20,11 @@ export class LocalTier {
   /** Recent pattern invalidations (rare, admin): a fill or read of a matching key started before is not stored. */
   private patterns: { at: number; regex: RegExp }[] = [];
   private trusted: L1Cache | undefined;
+  /**
+   * False while L1 cannot be proven fresh (the bus heartbeat is overdue): bypassed at once, on
+   * every lookup, without waiting for the heartbeat's own timer to notice.
+   */
+  proven: (now: number) => boolean = () => true;
 
   constructor(private readonly l1: L1Cache | undefined) {
     this.trusted = l1;
@@ -27,7 +32,8 @@ export class LocalTier {
 
   /** The entry if L1 is trusted and holds it (fresh or within grace). */
   lookup(full: string, now: number): SharedEntry | undefined {
-    return this.trusted?.lookup(full, now);
+    if (this.trusted === undefined || !this.proven(now)) return undefined;
+    return this.trusted.lookup(full, now);
   }
 
   /** Where a fill or a read starts, for `store` to check against later. */
@@ -43,7 +49,7 @@ export class LocalTier {
 
   /** Stores unless something it depends on was invalidated since `since`. */
   store(full: string, entry: SharedEntry, bytes: number, since?: number): void {
-    if (this.trusted === undefined) return;
+    if (this.trusted === undefined || !this.proven(Date.now())) return;
     if (since !== undefined && !this.unchangedSince(since, full, entry.deps)) return;
     this.trusted.set(full, entry, bytes);
   }

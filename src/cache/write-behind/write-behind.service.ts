@@ -222,6 +222,8 @@ export class WriteBehindService implements OnModuleInit, BeforeApplicationShutdo
         if (!batch) break;
         const applied = await this.applyBatch(queue, batch.id, batch.rows, batch.attempts);
         if (!applied && this.closed) return;
+        // A retried batch may be small while fresh rows wait behind it: those still go now.
+        if (!drain && batch.rows.size < batchSize && batch.attempts <= 1) break;
       }
     }
     if (Date.now() - this.prunedAt > 3_600_000) await this.prune();

@@ -239,7 +239,7 @@ export class DocumentsService {
     } catch (error) {
       const message = `OCR queue unavailable: ${(error as Error).message}`;
       this.logger.warn(message);
-      await this.documents.save({ ...document, status: 'failed', error: message });
+      await this.documents.save({ uuid: document.uuid, status: 'failed', error: message });
       throw new ServiceUnavailableException('The OCR queue is unavailable; try again later');
     }
   }

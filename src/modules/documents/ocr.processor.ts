@@ -17,7 +17,9 @@ import { readFile } from 'node:fs/promises';
 /**
  * Runs queued OCR jobs, one at a time per instance (the engine is CPU-bound). The result is cached
  * by content hash through getOrSet, so the same image is recognized once, even across instances.
- * Status changes go through save(), so the subscriber invalidates the document's cached views.
+ * Status changes go through save(), so the subscriber invalidates the document's cached views, and
+ * save only the columns OCR owns: the entity loaded at the start is stale by the end (write-behind
+ * applies access_count meanwhile), and saving all of it would reset those counters.
  */
 @Processor(OCR_QUEUE, { concurrency: 1 })
 export class OcrProcessor extends WorkerHost {
@@ -37,7 +39,7 @@ export class OcrProcessor extends WorkerHost {
   async process(job: Job<OcrJob>): Promise<void> {
     const document = await this.documents.findOneBy({ uuid: job.data.uuid });
     if (!document || document.status === 'completed') return;
-    await this.documents.save({ ...document, status: 'processing', error: null });
+    await this.documents.save({ uuid: document.uuid, status: 'processing', error: null });
     try {
       const ext = document.mime === 'image/png' ? 'png' : 'jpg';
       const result = await this.cache.getOrSet(
@@ -49,12 +51,12 @@ export class OcrProcessor extends WorkerHost {
         },
         CacheTtl.ocrResult,
       );
-      await this.documents.save({ ...document, ...completed(result) });
+      await this.documents.save({ uuid: document.uuid, ...completed(result) });
     } catch (error) {
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn(`OCR of ${document.uuid} failed (attempt ${job.attemptsMade + 1}): ${message}`);
-      await this.documents.save({ ...document, status: final ? 'failed' : 'queued', error: message });
+      await this.documents.save({ uuid: document.uuid, status: final ? 'failed' : 'queued', error: message });
       throw error;
     }
   }
