@@ -21,7 +21,7 @@ export interface Sample {
   xCache?: string;
   /** For `written` reads: older than a write that had answered 200 before this read was sent. */
   stale?: boolean;
-  /** For stale reads: how long ago that newer write had answered. */
+  /** For stale reads: how long ago the value read was replaced (the first newer write answered 200). */
   staleForMs?: number;
 }
 
@@ -71,6 +71,8 @@ export class ChaosTraffic {
   private seq: number;
   /** The newest write that answered 200, and when. */
   private confirmed = { seq: 0, at: 0 };
+  /** Every write that answered 200 (ascending seq): when a value stopped being the current one. */
+  private readonly confirmations: { seq: number; at: number }[] = [];
   private uncached = 0;
 
   constructor(
@@ -89,7 +91,15 @@ export class ChaosTraffic {
 
   /** A write confirmed outside the loop (the recovery check) moves the stale-read baseline too. */
   confirm(seq: number): void {
-    if (seq > this.confirmed.seq) this.confirmed = { seq, at: performance.now() };
+    if (seq <= this.confirmed.seq) return;
+    this.confirmed = { seq, at: performance.now() };
+    this.confirmations.push(this.confirmed);
+  }
+
+  /** How long ago the value `seq` was replaced: the first confirmed write after it answered. */
+  private replacedAgo(seq: number): number {
+    const next = this.confirmations.find((c) => c.seq > seq);
+    return next ? performance.now() - next.at : 0;
   }
 
   start(): void {
@@ -131,7 +141,7 @@ export class ChaosTraffic {
       const r = await send(`${e.url}/products/${this.writtenId}`);
       const seq = r.status === 200 ? writeSeqOf(r.body) : undefined;
       const stale = seq !== undefined && seq < baseline.seq;
-      this.record('written', e, r, stale ? { stale, staleForMs: performance.now() - baseline.at } : { stale });
+      this.record('written', e, r, stale ? { stale, staleForMs: this.replacedAgo(seq) } : { stale });
       await sleep(40);
     }
   }

@@ -36,6 +36,12 @@ const FLUSH_WAIT_MS = 45_000;
 const REDIS_FREEZE_MS = 8000;
 /** Postgres faults: longer than the query and connect timeouts below, shorter than write-behind's 5 retries. */
 const PG_FAULT_MS = 5000;
+/**
+ * The documented bound on L1 staleness while the bus is broken (bus.heartbeat x bus.missedBeats,
+ * 1 s x 3), plus a beat and scheduling slack: an instance that cannot hear the bus stops serving
+ * its L1 within it. The Redis freeze lasts longer, so an L1 trusted for the whole stall fails this.
+ */
+const STALE_BOUND_MS = 3000 + 3000;
 /** Documents read through write-behind before each fault (all answered 200, so all must be counted). */
 const COUNTED_READS = 10;
 
@@ -214,6 +220,11 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
     expect(Math.max(...writes.map((s) => s.ms)), `${name}: slowest write (ms)`).toBeLessThan(WRITE_BOUND_MS);
     expect(r.healthSawFault, `${name}: /health during the fault: ${JSON.stringify(r.seenDuring.slice(-4))}`).toBe(true);
     expect(r.healthRecovered, `${name}: /health after recovery: ${JSON.stringify(r.seenAfter.slice(-4))}`).toBe(true);
+    const stale = r.samples.filter((s) => s.stale);
+    expect(
+      Math.max(0, ...stale.map((s) => s.staleForMs ?? 0)),
+      `${name}: longest a replaced value was still served (ms), ${stale.length} stale reads`,
+    ).toBeLessThan(STALE_BOUND_MS);
     for (const c of r.checks) {
       expect(c.writeStatus, `${name}: write after recovery`).toBe(200);
       expect(c, `${name}: a write on one instance is read at once on the other`).toMatchObject({
