@@ -61,6 +61,8 @@ export class AppModule {
           flushInterval: config.WRITE_BEHIND_FLUSH_INTERVAL,
         }),
         CacheWarmingModule.forRoot({
+          // bootstrap.ts runs them once migrations and the seed are done.
+          startup: 'manual',
           refreshAhead: { every: config.CACHE_REFRESH_AHEAD_INTERVAL },
         }),
         HealthModule,

@@ -13,7 +13,7 @@ import { seedDocuments } from './modules/documents/documents.seed.js';
 import { DEMO_USERS, seedUsers } from './modules/auth/users.seed.js';
 import { DocumentsService } from './modules/documents/documents.service.js';
 import { startEmbeddedPostgres, startEmbeddedRedis } from './embedded/index.js';
-import { redisOptionsFromEnv } from './cache/index.js';
+import { CacheService, CacheWarmingService, redisOptionsFromEnv } from './cache/index.js';
 
 export interface RunningApp {
   app: NestExpressApplication;
@@ -70,14 +70,18 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     // Lifecycle hooks first: the cache connects to Redis in onModuleInit, and the seed uses it.
     await app.init();
     const dataSource = app.get<DataSource>(getDataSourceToken());
-    if (await seedDemoData(dataSource, config.SEED_PRODUCTS))
+    const cache = app.get(CacheService);
+    const invalidate = (tags: string[]) => cache.invalidateTags(tags);
+    if (await seedDemoData(dataSource, config.SEED_PRODUCTS, invalidate))
       logger.log(`Seeded ${config.SEED_PRODUCTS} demo products`);
-    if (await seedInventory(dataSource)) logger.log('Seeded 3 warehouses and opening stock');
+    if (await seedInventory(dataSource, invalidate)) logger.log('Seeded 3 warehouses and opening stock');
     if (config.NODE_ENV !== 'production' && (await seedUsers(dataSource)) && config.NODE_ENV === 'development') {
       logger.log(`Demo users: ${DEMO_USERS.map((u) => `${u.email} / ${u.password}`).join(', ')}`);
     }
     const documents = await seedDocuments(dataSource, app.get(DocumentsService), config.SEED_DOCUMENTS);
     if (documents > 0) logger.log(`Uploaded ${documents} demo documents (OCR runs in the background)`);
+    // Only now (migrations ran in app.init(), the seed just committed): nothing to warm before.
+    await app.get(CacheWarmingService).runStartupWarmers();
     await app.listen(config.PORT, config.HOST);
   } catch (error) {
     await close();

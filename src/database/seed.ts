@@ -1,10 +1,27 @@
 import type { DataSource } from 'typeorm';
+import { entityTags } from '../cache/index.js';
+import { inventoryTag } from '../modules/inventory/inventory.cache-rules.js';
+
+/**
+ * Invalidates cache tags (the cache service's invalidateTags). The seed writes with raw SQL, which
+ * the TypeORM subscriber never sees, so it invalidates what it wrote itself, after the commit: the
+ * cache may hold entries of this prefix from before (an emptied database, a warmer that ran early).
+ */
+export type InvalidateTags = (tags: string[]) => Promise<void>;
+
+/** Everything cached from any row of these tables: their collection and bulk tags. */
+const tablesTags = (...entities: string[]): string[] =>
+  entities.flatMap((entity) => [entityTags.collection(entity), entityTags.bulk(entity)]);
 
 /**
  * Loads demo data once: 20 categories and `products` products. Runs only when the products table
  * is empty, so restarts keep whatever was changed through the API.
  */
-export async function seedDemoData(dataSource: DataSource, products: number): Promise<boolean> {
+export async function seedDemoData(
+  dataSource: DataSource,
+  products: number,
+  invalidate: InvalidateTags = async () => undefined,
+): Promise<boolean> {
   const [{ count }] = (await dataSource.query('SELECT count(*)::int AS count FROM products')) as [{ count: number }];
   if (count > 0 || products === 0) return false;
   await dataSource.transaction(async (tx) => {
@@ -25,6 +42,8 @@ export async function seedDemoData(dataSource: DataSource, products: number): Pr
       [products],
     );
   });
+  // Lists of one category carry `category:<id>` and the product bulk tag: both covered here.
+  await invalidate(tablesTags('category', 'product'));
   return true;
 }
 
@@ -32,10 +51,13 @@ export async function seedDemoData(dataSource: DataSource, products: number): Pr
  * Three warehouses and opening stock for the first 100 products, recorded as "opening stock"
  * moves. Runs only when there are no warehouses (also on a database seeded before inventory).
  */
-export async function seedInventory(dataSource: DataSource): Promise<boolean> {
+export async function seedInventory(
+  dataSource: DataSource,
+  invalidate: InvalidateTags = async () => undefined,
+): Promise<boolean> {
   const [{ count }] = (await dataSource.query('SELECT count(*)::int AS count FROM warehouses')) as [{ count: number }];
   if (count > 0) return false;
-  await dataSource.transaction(async (tx) => {
+  const stocked = await dataSource.transaction(async (tx) => {
     await tx.query(`
       INSERT INTO warehouses (code, name)
       VALUES ('MAIN', 'Main warehouse'), ('EAST', 'East depot'), ('WEST', 'West depot')`);
@@ -46,6 +68,13 @@ export async function seedInventory(dataSource: DataSource): Promise<boolean> {
     await tx.query(`
       INSERT INTO stock_levels (product_id, warehouse_id, quantity)
       SELECT product_id, to_warehouse_id, quantity FROM stock_moves WHERE reason = 'opening stock'`);
+    return (await tx.query(`SELECT DISTINCT product_id FROM stock_moves WHERE reason = 'opening stock'`)) as {
+      product_id: number;
+    }[];
   });
+  await invalidate([
+    ...tablesTags('warehouse', 'stockMove', 'stockLevel'),
+    ...stocked.map((row) => inventoryTag(row.product_id)),
+  ]);
   return true;
 }

@@ -1,3 +1,4 @@
+export { BackgroundTask } from './background-task.js';
 export { CacheError } from './cache.error.js';
 export { CacheConfigError } from './cache-config.error.js';
 export { CacheKeyError } from './cache-key.error.js';

@@ -115,7 +115,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
     // Connection errors repeat while Redis is down: counted, logged once per outage.
     this.worker.on('error', (error) => this.background.failed(error));
 
-    await this.enqueueStartupWarmers();
+    if (this.options.startup !== 'manual') await this.runStartupWarmers();
     this.logger.log(
       `${this.registry.all().length} cache warmer(s): ${this.registry
         .all()
@@ -225,8 +225,11 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
     }
   }
 
-  /** `onStartup` warmers, once per deployment: the first instance to claim the id enqueues them. */
-  private async enqueueStartupWarmers(): Promise<void> {
+  /**
+   * Enqueues the `onStartup` warmers, once per deployment: the first instance to claim the id
+   * enqueues them. Called at bootstrap unless `startup: 'manual'`.
+   */
+  async runStartupWarmers(): Promise<void> {
     const deployment = this.options.deploymentId ?? process.env.DEPLOYMENT_ID ?? 'default';
     const client = this.redis;
     for (const warmer of this.registry.all().filter((w) => w.options.onStartup)) {

@@ -39,6 +39,12 @@ export interface CacheWarmingOptions {
   queueName?: string;
   /** Warm jobs this instance runs at once. Default 1. */
   workerConcurrency?: number;
+  /**
+   * When `onStartup` warmers are enqueued: at application bootstrap (default), or `'manual'`: when
+   * the application calls `CacheWarmingService.runStartupWarmers()`, once its data is ready
+   * (after migrations and seeding), so that no warmer caches what is not there yet.
+   */
+  startup?: 'bootstrap' | 'manual';
   /** Identifies a deployment: `onStartup` warmers run once per id. Default `DEPLOYMENT_ID` env, else `default`. */
   deploymentId?: string;
   /** Predictive refresh-ahead (see README); false to turn it off. */

@@ -14,6 +14,7 @@ import type { Queue } from 'bullmq';
 import sharp from 'sharp';
 import type { DataSource, Repository } from 'typeorm';
 import {
+  BackgroundTask,
   CacheService,
   entityTags,
   WriteBehindService,
@@ -51,6 +52,9 @@ export interface Upload {
 export class DocumentsService {
   private readonly logger = new Logger('Documents');
   private readonly documents: Repository<Document>;
+  /** Counting reads and queueing OCR fail while Redis is down: logged once per outage, not per read. */
+  private readonly counting = new BackgroundTask('Document access counting', this.logger);
+  private readonly ocrQueue = new BackgroundTask('OCR queue', this.logger);
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
@@ -60,6 +64,8 @@ export class DocumentsService {
     private readonly writeBehind: WriteBehindService,
   ) {
     this.documents = dataSource.getRepository(Document);
+    // BullMQ reports connection trouble as 'error' events; unlistened, each one is printed.
+    queue.on('error', (error) => this.ocrQueue.failed(error));
   }
 
   /**
@@ -107,7 +113,10 @@ export class DocumentsService {
     if (!canSee(view.ownerId)) throw new ForbiddenException(`Document ${uuid} belongs to another user`);
     const counted = this.writeBehind
       .change('document', view.uuid, { lastAccessedAt: new Date().toISOString() }, { accessCount: 1 })
-      .catch((error: Error) => this.logger.warn(`Access count not recorded: ${error.message}`));
+      .then(
+        () => this.counting.succeeded(),
+        (error: unknown) => this.counting.failed(error),
+      );
     const pending = await counted.then(() => this.writeBehind.pending('document', view.uuid)).catch(() => undefined);
     if (!pending) return view;
     return {

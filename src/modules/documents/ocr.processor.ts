@@ -1,9 +1,9 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import type { DataSource, Repository } from 'typeorm';
-import { CacheService } from '../../cache/index.js';
+import { BackgroundTask, CacheService } from '../../cache/index.js';
 import { CacheTtl } from '../../config/cache-ttl.profiles.js';
 import { Document } from './document.entity.js';
 import { DocumentStorage } from './document-storage.service.js';
@@ -24,6 +24,8 @@ import { readFile } from 'node:fs/promises';
 @Processor(OCR_QUEUE, { concurrency: 1 })
 export class OcrProcessor extends WorkerHost {
   private readonly logger = new Logger('OcrProcessor');
+  /** The worker's connection errors repeat while Redis is down: logged once per outage. */
+  private readonly connection = new BackgroundTask('OCR worker', this.logger);
   private readonly documents: Repository<Document>;
 
   constructor(
@@ -34,6 +36,16 @@ export class OcrProcessor extends WorkerHost {
   ) {
     super();
     this.documents = dataSource.getRepository(Document);
+  }
+
+  @OnWorkerEvent('error')
+  onWorkerError(error: Error): void {
+    this.connection.failed(error);
+  }
+
+  @OnWorkerEvent('ready')
+  onWorkerReady(): void {
+    this.connection.succeeded();
   }
 
   async process(job: Job<OcrJob>): Promise<void> {
