@@ -160,3 +160,16 @@ export function statusCounts(samples: Sample[]): Record<string, number> {
   for (const s of samples) counts[s.status] = (counts[s.status] ?? 0) + 1;
   return counts;
 }
+
+/** The sum of a Prometheus metric's samples on one instance whose labels contain `labels` (e.g. `result="hit"`). */
+export async function metric(e: Endpoint, name: string, labels = ''): Promise<number | undefined> {
+  const r = await send(`${e.url}/metrics`);
+  if (r.status !== 200 || typeof r.body !== 'string') return undefined;
+  let sum: number | undefined;
+  for (const line of r.body.split('\n')) {
+    const match = /^([a-zA-Z0-9_:]+)(\{[^}]*\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name || !(match[2] ?? '').includes(labels)) continue;
+    sum = (sum ?? 0) + Number(match[3]);
+  }
+  return sum;
+}

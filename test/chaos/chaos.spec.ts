@@ -13,6 +13,7 @@ import {
   databaseDown,
   formatTable,
   healthy,
+  metric,
   statusCounts,
   summarize,
   waitForHealth,
@@ -173,6 +174,13 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
     before?: () => Promise<void>;
   }
 
+  /** The gauges the Failure modes table names, as /metrics shows them. */
+  const gauges = async (e: Endpoint) => ({
+    l2Up: await metric(e, 'cache_l2_up'),
+    busSubscribed: await metric(e, 'cache_bus_subscribed'),
+  });
+  const httpHits = async (e: Endpoint) => (await metric(e, 'cache_http_responses_total', 'result="hit"')) ?? 0;
+
   /** Runs one phase under traffic and returns what was seen, for that phase's assertions. */
   const runPhase = async (p: Phase) => {
     await restartExited();
@@ -182,12 +190,14 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
     await countReads();
     if (p.before) await p.before();
     await cachedEverywhere();
+    const hitsBefore = await Promise.all(endpoints.map(httpHits));
     const from = traffic.samples.length;
     traffic.start();
     const faultAt = Date.now();
     await p.fault();
     const seenDuring: HealthView[] = [];
     const healthSawFault = await waitForHealth(endpoints, p.during, HEALTH_WAIT_MS, seenDuring);
+    const metricsDuring = await Promise.all(endpoints.map(gauges));
     // The fault lasts its time, and until the loop has had writes answered under it.
     await waitUntil(
       async () => Date.now() - faultAt >= p.holdMs && traffic.since(from).filter((s) => s.kind === 'write').length >= 3,
@@ -197,6 +207,8 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
     const seenAfter: HealthView[] = [];
     const healthRecovered = await waitForHealth(endpoints, healthy, HEALTH_WAIT_MS * 2, seenAfter);
     await traffic.stop();
+    const hitsDuring = (await Promise.all(endpoints.map(httpHits))).map((n, i) => n - hitsBefore[i]);
+    const metricsAfter = await Promise.all(endpoints.map(gauges));
     const samples = traffic.since(from);
     const checks = [
       await crossInstanceRead(traffic, WRITTEN_ID, endpoints[0], endpoints[1]),
@@ -204,7 +216,18 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
     ];
     const phaseExits = exits.filter((x) => x.phase === p.name);
     rows.push(summarize(p.name, samples, phaseExits.length));
-    return { samples, healthSawFault, seenDuring, healthRecovered, seenAfter, checks, phaseExits };
+    return {
+      samples,
+      healthSawFault,
+      seenDuring,
+      healthRecovered,
+      seenAfter,
+      checks,
+      phaseExits,
+      metricsDuring,
+      metricsAfter,
+      hitsDuring,
+    };
   };
 
   /** The assertions every phase shares; each phase adds its own. */
@@ -238,12 +261,21 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
 
   /** During a Redis fault the database is fine: writes and uncached reads succeed. */
   const expectDatabaseServes = (name: string, r: Awaited<ReturnType<typeof runPhase>>) => {
+    const down = { l2Up: 0, busSubscribed: 0 };
+    expect(r.metricsDuring, `${name}: cache_l2_up and cache_bus_subscribed during the fault`).toEqual([down, down]);
+    const up = { l2Up: 1, busSubscribed: 1 };
+    expect(r.metricsAfter, `${name}: cache_l2_up and cache_bus_subscribed after recovery`).toEqual([up, up]);
     const failing = r.samples.filter((s) => s.kind !== 'cached' && s.status >= 500);
     expect(statusCounts(failing), `${name}: 5xx on writes or reads the database can serve`).toEqual({});
   };
 
   /** During a database fault: writes and uncached reads answer 503 with Retry-After (or 2xx), in bounded time. */
   const expectDatabase503 = (name: string, r: Awaited<ReturnType<typeof runPhase>>) => {
+    const up = { l2Up: 1, busSubscribed: 1 };
+    expect(r.metricsDuring, `${name}: the cache stays up while the database is down`).toEqual([up, up]);
+    for (const [i, hits] of r.hitsDuring.entries()) {
+      expect(hits, `${name}: cache_http_responses_total{result="hit"} rose on ${endpoints[i].name}`).toBeGreaterThan(0);
+    }
     const failed = r.samples.filter((s) => s.kind !== 'cached' && (s.status < 200 || s.status >= 300));
     expect(failed.filter((s) => s.kind === 'write').length, `${name}: no write saw the fault`).toBeGreaterThan(0);
     expect(statusCounts(failed.filter((s) => s.status !== 503)), `${name}: failures other than 503`).toEqual({});
