@@ -75,7 +75,14 @@ export async function crossInstanceRead(
   productId: number,
   writer: Endpoint,
   reader: Endpoint,
-): Promise<{ wrote: number; writeStatus: number; read?: number; readStatus: number; xCache?: string }> {
+): Promise<{
+  wrote: number;
+  writeStatus: number;
+  read?: number;
+  readStatus: number;
+  xCache?: string;
+  diagnosis?: unknown;
+}> {
   const seq = traffic.nextSeq();
   const w = await send(`${writer.url}/products/${productId}`, {
     method: 'PATCH',
@@ -84,10 +91,23 @@ export async function crossInstanceRead(
   });
   if (w.status === 200) traffic.confirm(seq);
   const r = await send(`${reader.url}/products/${productId}`);
+  const read = writeSeqOf(r.body);
+  // A stale answer comes with what both instances' caches said about Redis and the bus right after.
+  const diagnosis =
+    read === seq
+      ? undefined
+      : await Promise.all(
+          [writer, reader].map(async (e) => {
+            const stats = await send(`${e.url}/cache/stats`, { headers: { authorization: `Bearer ${e.token}` } });
+            const body = stats.body as { l2?: unknown; bus?: unknown; pendingOverflows?: unknown } | undefined;
+            return { instance: e.name, l2: body?.l2, bus: body?.bus };
+          }),
+        );
   return {
+    diagnosis,
     wrote: seq,
     writeStatus: w.status,
-    read: writeSeqOf(r.body),
+    read,
     readStatus: r.status,
     xCache: r.headers?.get('x-cache') ?? undefined,
   };
@@ -172,4 +192,28 @@ export async function metric(e: Endpoint, name: string, labels = ''): Promise<nu
     sum = (sum ?? 0) + Number(match[3]);
   }
   return sum;
+}
+
+/** The gauges the Failure modes table names, as /metrics shows them. */
+export interface Gauges {
+  l2Up?: number;
+  busSubscribed?: number;
+}
+
+const gauges = async (e: Endpoint): Promise<Gauges> => ({
+  l2Up: await metric(e, 'cache_l2_up'),
+  busSubscribed: await metric(e, 'cache_bus_subscribed'),
+});
+
+/**
+ * Polls until every instance's gauges equal `expected` (they follow a fault within the bus
+ * staleness bound, not at once); returns what was seen last, for the assertion.
+ */
+export async function gaugesReach(endpoints: Endpoint[], expected: Gauges, timeoutMs: number): Promise<Gauges[]> {
+  let seen: Gauges[] = [];
+  await waitUntil(async () => {
+    seen = await Promise.all(endpoints.map(gauges));
+    return seen.every((g) => g.l2Up === expected.l2Up && g.busSubscribed === expected.busSubscribed);
+  }, timeoutMs);
+  return seen;
 }

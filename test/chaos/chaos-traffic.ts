@@ -28,6 +28,8 @@ export interface Sample {
 export interface Endpoint {
   name: string;
   url: string;
+  /** The admin routes' bearer token (for diagnostics). */
+  token: string;
 }
 
 /** A request that takes longer than this is a hang: it is abandoned and recorded with status 0. */

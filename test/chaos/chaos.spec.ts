@@ -12,15 +12,16 @@ import {
   crossInstanceRead,
   databaseDown,
   formatTable,
+  gaugesReach,
   healthy,
   metric,
-  statusCounts,
   summarize,
   waitForHealth,
   waitUntil,
   type HealthView,
   type PhaseRow,
 } from './chaos-checks.js';
+import { expectCommon, expectDatabase503, expectDatabaseServes, type PhaseResult } from './chaos-expectations.js';
 import { startChaosRedis, type ChaosRedis } from './chaos-redis.js';
 import { ChaosTraffic, send, type Endpoint } from './chaos-traffic.js';
 import { startPgProxy, type PgProxy } from './pg-proxy.js';
@@ -30,21 +31,16 @@ const CACHED_IDS = [1, 2, 3, 4, 5, 6, 7, 8];
 /** The product the loop writes (and the recovery check reads across instances). */
 const WRITTEN_ID = 20;
 /** Generous bounds ("never hangs"), not timing assertions: a busy machine stays far inside them. */
-const WRITE_BOUND_MS = 15_000;
 const HEALTH_WAIT_MS = 30_000;
 const FLUSH_WAIT_MS = 45_000;
 /** Longer than every Redis timeout of the app (command 1 s, connect 2 s, bus heartbeat, breaker). */
 const REDIS_FREEZE_MS = 8000;
 /** Postgres faults: longer than the query and connect timeouts below, shorter than write-behind's 5 retries. */
 const PG_FAULT_MS = 5000;
-/**
- * The documented bound on L1 staleness while the bus is broken (bus.heartbeat x bus.missedBeats,
- * 1 s x 3), plus a beat and scheduling slack: an instance that cannot hear the bus stops serving
- * its L1 within it. The Redis freeze lasts longer, so an L1 trusted for the whole stall fails this.
- */
-const STALE_BOUND_MS = 3000 + 3000;
 /** Documents read through write-behind before each fault (all answered 200, so all must be counted). */
 const COUNTED_READS = 10;
+const UP = { l2Up: 1, busSubscribed: 1 };
+const DOWN = { l2Up: 0, busSubscribed: 0 };
 
 describe('chaos: two whole app instances under Redis and Postgres faults', () => {
   let db: ChaosDatabase;
@@ -89,6 +85,7 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
       await instance.stop();
       instances[i] = await start(instance.name);
       endpoints[i].url = instances[i].url;
+      endpoints[i].token = instances[i].adminToken;
       await warm([endpoints[i]]);
     }
   };
@@ -146,7 +143,7 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
     };
     start = (name) => startInstance(name, env, (record) => exits.push({ ...record, phase }));
     instances.push(...(await Promise.all(['A', 'B'].map(start))));
-    endpoints = instances.map((i) => ({ name: i.name, url: i.url }));
+    endpoints = instances.map((i) => ({ name: i.name, url: i.url, token: i.adminToken }));
     cookie = await login();
     await warm(endpoints);
     traffic = new ChaosTraffic(endpoints, CACHED_IDS, WRITTEN_ID, 0);
@@ -170,19 +167,16 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
     /** How long the fault lasts at least (it also lasts until /health has said so on both). */
     holdMs: number;
     recover: () => Promise<void> | void;
+    /** `cache_l2_up` and `cache_bus_subscribed` during the fault. */
+    gaugesDuring: { l2Up: number; busSubscribed: number };
     /** Before the fault (e.g. write-behind flushed before Redis loses everything). */
     before?: () => Promise<void>;
   }
 
-  /** The gauges the Failure modes table names, as /metrics shows them. */
-  const gauges = async (e: Endpoint) => ({
-    l2Up: await metric(e, 'cache_l2_up'),
-    busSubscribed: await metric(e, 'cache_bus_subscribed'),
-  });
   const httpHits = async (e: Endpoint) => (await metric(e, 'cache_http_responses_total', 'result="hit"')) ?? 0;
 
   /** Runs one phase under traffic and returns what was seen, for that phase's assertions. */
-  const runPhase = async (p: Phase) => {
+  const runPhase = async (p: Phase): Promise<PhaseResult> => {
     await restartExited();
     // A session lost in an earlier phase (an empty Redis, or a failure there) is not this phase's loss.
     if ((await me(endpoints[0])).status !== 200) cookie = await login();
@@ -197,7 +191,7 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
     await p.fault();
     const seenDuring: HealthView[] = [];
     const healthSawFault = await waitForHealth(endpoints, p.during, HEALTH_WAIT_MS, seenDuring);
-    const metricsDuring = await Promise.all(endpoints.map(gauges));
+    const metricsDuring = await gaugesReach(endpoints, p.gaugesDuring, HEALTH_WAIT_MS);
     // The fault lasts its time, and until the loop has had writes answered under it.
     await waitUntil(
       async () => Date.now() - faultAt >= p.holdMs && traffic.since(from).filter((s) => s.kind === 'write').length >= 3,
@@ -208,7 +202,7 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
     const healthRecovered = await waitForHealth(endpoints, healthy, HEALTH_WAIT_MS * 2, seenAfter);
     await traffic.stop();
     const hitsDuring = (await Promise.all(endpoints.map(httpHits))).map((n, i) => n - hitsBefore[i]);
-    const metricsAfter = await Promise.all(endpoints.map(gauges));
+    const metricsAfter = await gaugesReach(endpoints, UP, HEALTH_WAIT_MS);
     const samples = traffic.since(from);
     const checks = [
       await crossInstanceRead(traffic, WRITTEN_ID, endpoints[0], endpoints[1]),
@@ -216,7 +210,9 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
     ];
     const phaseExits = exits.filter((x) => x.phase === p.name);
     rows.push(summarize(p.name, samples, phaseExits.length));
+    const output = instances.map((i) => `--- ${i.name}:\n${i.output()}`).join('\n');
     return {
+      output,
       samples,
       healthSawFault,
       seenDuring,
@@ -228,59 +224,6 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
       metricsAfter,
       hitsDuring,
     };
-  };
-
-  /** The assertions every phase shares; each phase adds its own. */
-  const expectCommon = (name: string, r: Awaited<ReturnType<typeof runPhase>>) => {
-    const output = instances.map((i) => `--- ${i.name}:\n${i.output()}`).join('\n');
-    expect(r.phaseExits, `${name}: an app instance exited\n${output}`).toEqual([]);
-    const cached = r.samples.filter((s) => s.kind === 'cached');
-    const cached5xx = cached.filter((s) => s.status >= 500 || s.status === 0);
-    expect(
-      statusCounts(cached5xx),
-      `${name}: 5xx on cached reads, e.g. ${JSON.stringify(cached5xx.slice(0, 3))}`,
-    ).toEqual({});
-    expect(r.samples.filter((s) => s.status === 0).length, `${name}: requests without an answer in 30 s`).toBe(0);
-    const writes = r.samples.filter((s) => s.kind === 'write');
-    expect(Math.max(...writes.map((s) => s.ms)), `${name}: slowest write (ms)`).toBeLessThan(WRITE_BOUND_MS);
-    expect(r.healthSawFault, `${name}: /health during the fault: ${JSON.stringify(r.seenDuring.slice(-4))}`).toBe(true);
-    expect(r.healthRecovered, `${name}: /health after recovery: ${JSON.stringify(r.seenAfter.slice(-4))}`).toBe(true);
-    const stale = r.samples.filter((s) => s.stale);
-    expect(
-      Math.max(0, ...stale.map((s) => s.staleForMs ?? 0)),
-      `${name}: longest a replaced value was still served (ms), ${stale.length} stale reads`,
-    ).toBeLessThan(STALE_BOUND_MS);
-    for (const c of r.checks) {
-      expect(c.writeStatus, `${name}: write after recovery`).toBe(200);
-      expect(c, `${name}: a write on one instance is read at once on the other`).toMatchObject({
-        readStatus: 200,
-        read: c.wrote,
-      });
-    }
-  };
-
-  /** During a Redis fault the database is fine: writes and uncached reads succeed. */
-  const expectDatabaseServes = (name: string, r: Awaited<ReturnType<typeof runPhase>>) => {
-    const down = { l2Up: 0, busSubscribed: 0 };
-    expect(r.metricsDuring, `${name}: cache_l2_up and cache_bus_subscribed during the fault`).toEqual([down, down]);
-    const up = { l2Up: 1, busSubscribed: 1 };
-    expect(r.metricsAfter, `${name}: cache_l2_up and cache_bus_subscribed after recovery`).toEqual([up, up]);
-    const failing = r.samples.filter((s) => s.kind !== 'cached' && s.status >= 500);
-    expect(statusCounts(failing), `${name}: 5xx on writes or reads the database can serve`).toEqual({});
-  };
-
-  /** During a database fault: writes and uncached reads answer 503 with Retry-After (or 2xx), in bounded time. */
-  const expectDatabase503 = (name: string, r: Awaited<ReturnType<typeof runPhase>>) => {
-    const up = { l2Up: 1, busSubscribed: 1 };
-    expect(r.metricsDuring, `${name}: the cache stays up while the database is down`).toEqual([up, up]);
-    for (const [i, hits] of r.hitsDuring.entries()) {
-      expect(hits, `${name}: cache_http_responses_total{result="hit"} rose on ${endpoints[i].name}`).toBeGreaterThan(0);
-    }
-    const failed = r.samples.filter((s) => s.kind !== 'cached' && (s.status < 200 || s.status >= 300));
-    expect(failed.filter((s) => s.kind === 'write').length, `${name}: no write saw the fault`).toBeGreaterThan(0);
-    expect(statusCounts(failed.filter((s) => s.status !== 503)), `${name}: failures other than 503`).toEqual({});
-    expect(failed.filter((s) => s.retryAfter === undefined).length, `${name}: 503 without Retry-After`).toBe(0);
-    expect(Math.max(...r.samples.map((s) => s.ms)), `${name}: slowest answer (ms)`).toBeLessThan(WRITE_BOUND_MS);
   };
 
   /** Sessions survive and write-behind counts reach the database. */
@@ -297,6 +240,7 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
       name: 'redis-sigstop',
       fault: () => redis.pause(),
       during: cacheDegraded,
+      gaugesDuring: DOWN,
       holdMs: REDIS_FREEZE_MS,
       recover: () => redis.resume(),
     });
@@ -310,6 +254,7 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
       name: 'redis-sigkill',
       fault: () => redis.kill(),
       during: cacheDegraded,
+      gaugesDuring: DOWN,
       holdMs: 1000,
       recover: () => redis.start(),
     });
@@ -325,6 +270,7 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
       before: async () => expect(await flushed(), 'write-behind flushed before the wipe').toBe(true),
       fault: () => redis.kill(),
       during: cacheDegraded,
+      gaugesDuring: DOWN,
       holdMs: 1000,
       recover: () => redis.start({ empty: true }),
     });
@@ -341,6 +287,7 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
       name: 'pg-stall',
       fault: () => proxy.stall(),
       during: databaseDown,
+      gaugesDuring: UP,
       holdMs: PG_FAULT_MS,
       recover: () => proxy.restore(),
     });
@@ -354,6 +301,7 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
       name: 'pg-refused',
       fault: () => proxy.refuse(),
       during: databaseDown,
+      gaugesDuring: UP,
       holdMs: PG_FAULT_MS,
       recover: () => proxy.restore(),
     });
