@@ -200,16 +200,17 @@ describe('chaos: two whole app instances under Redis and Postgres faults', () =>
     await p.recover();
     const seenAfter: HealthView[] = [];
     const healthRecovered = await waitForHealth(endpoints, healthy, HEALTH_WAIT_MS * 2, seenAfter);
+    // Under traffic, as in production: cache_l2_up follows operations, and an idle instance has none.
+    const metricsAfter = await gaugesReach(endpoints, UP, HEALTH_WAIT_MS);
     await traffic.stop();
     const hitsDuring = (await Promise.all(endpoints.map(httpHits))).map((n, i) => n - hitsBefore[i]);
-    const metricsAfter = await gaugesReach(endpoints, UP, HEALTH_WAIT_MS);
     const samples = traffic.since(from);
     const checks = [
       await crossInstanceRead(traffic, WRITTEN_ID, endpoints[0], endpoints[1]),
       await crossInstanceRead(traffic, WRITTEN_ID, endpoints[1], endpoints[0]),
     ];
     const phaseExits = exits.filter((x) => x.phase === p.name);
-    rows.push(summarize(p.name, samples, phaseExits.length));
+    rows.push(summarize(p.name, samples, phaseExits.length, checks.filter((c) => c.read !== c.wrote).length));
     const output = instances.map((i) => `--- ${i.name}:\n${i.output()}`).join('\n');
     return {
       output,
