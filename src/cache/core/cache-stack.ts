@@ -117,10 +117,7 @@ export class CacheStack {
     return this.busLink.state();
   }
 
-  /**
-   * Runs work nobody awaits (timers, event handlers): its errors count in `stats().errors` and
-   * `cache_errors_total{layer="l2",operation}` and are logged once per outage (see BackgroundTask).
-   */
+  /** Work nobody awaits: errors go to `cache_errors_total{layer="l2",operation}`, logged once per outage. */
   backgroundTask(what: string, operation: string, logger: Pick<Logger, 'warn' | 'log'>): BackgroundTask {
     return new BackgroundTask(what, logger, (error) => this.reporter.count('l2', operation, error));
   }

@@ -68,7 +68,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
       prefix: options.queuePrefix ?? `${prefix}-bull`,
     });
     this.lastKey = `${options.queuePrefix ?? `${prefix}-bull`}:${this.queue.name}:warmers-last`;
-    this.background = stack.backgroundTask('Cache warming', 'warming', this.logger);
+    this.background = stack.backgroundTask('Cache warming queue', 'warming', this.logger);
     // Without a listener an 'error' event is thrown, and ends the process.
     this.queue.on('error', (error) => this.background.failed(error));
   }
@@ -111,9 +111,13 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
       prefix: this.queue.opts.prefix,
       concurrency: this.options.workerConcurrency ?? 1,
     });
-    this.worker.on('failed', (job, error) => this.background.run(() => this.failed(job, error)));
+    // Recording a failure is Redis work too; its own failure must not become unhandled.
+    this.worker.on('failed', (job, error) => {
+      this.failed(job, error).catch((recordError: unknown) => this.background.failed(recordError));
+    });
     // Connection errors repeat while Redis is down: counted, logged once per outage.
     this.worker.on('error', (error) => this.background.failed(error));
+    this.worker.on('ready', () => this.background.succeeded());
 
     if (this.options.startup !== 'manual') await this.runStartupWarmers();
     this.logger.log(
@@ -225,10 +229,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
     }
   }
 
-  /**
-   * Enqueues the `onStartup` warmers, once per deployment: the first instance to claim the id
-   * enqueues them. Called at bootstrap unless `startup: 'manual'`.
-   */
+  /** `onStartup` warmers, once per deployment (first claim wins); at bootstrap unless `startup: 'manual'`. */
   async runStartupWarmers(): Promise<void> {
     const deployment = this.options.deploymentId ?? process.env.DEPLOYMENT_ID ?? 'default';
     const client = this.redis;

@@ -199,11 +199,26 @@ export class WriteBehindService implements OnModuleInit, BeforeApplicationShutdo
   async beforeApplicationShutdown(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
-    const deadline = Date.now() + (this.options.drainTimeout ?? 5000);
-    await this.flushing?.catch(() => undefined);
-    await this.flushAll(deadline, true).catch((error: Error) =>
-      this.logger.warn(`Shutdown flush stopped: ${error.message}`),
+    const budget = this.options.drainTimeout ?? 5000;
+    const deadline = Date.now() + budget;
+    const drain = (this.flushing?.catch(() => undefined) ?? Promise.resolve()).then(() =>
+      this.flushAll(deadline, true),
     );
+    // The deadline is checked between batches; a batch stuck in the database (a lock, a stalled
+    // server) is cut here: its lease expires and it is applied again, exactly once, later.
+    let timer: NodeJS.Timeout | undefined;
+    const cut = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`not finished within drainTimeout (${budget} ms)`), budget);
+    });
+    const stopped = await Promise.race([
+      drain.then(
+        () => undefined,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      ),
+      cut,
+    ]);
+    clearTimeout(timer);
+    if (stopped !== undefined) this.logger.warn(`Shutdown flush stopped: ${stopped}`);
     const left = (await this.counts().catch(() => [])).reduce((n, c) => n + c.pendingRows, 0);
     if (left > 0) this.logger.warn(`${left} pending row(s) stay in Redis for the next start`);
   }

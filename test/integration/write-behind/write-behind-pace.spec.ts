@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { uniquePrefix } from '../../helpers/cache-instance.js';
 import { bootWriteBehindApp, seedRows, type WbApp } from './write-behind.app.js';
 
@@ -59,4 +59,41 @@ describe('write-behind pace and shutdown drain', () => {
     await closing.app.close(); // flushInterval is an hour: only the shutdown drain can apply them
     expect(await viewsInDb(9110, 10)).toEqual(Array.from({ length: 10 }, () => 2));
   });
+});
+
+describe('write-behind shutdown drain with the database stuck', () => {
+  it('gives up after drainTimeout while a row lock blocks the batch, and the rows wait in Redis', async () => {
+    const prefix = uniquePrefix('wb-stuck');
+    const closing = await bootWriteBehindApp(prefix, { drainTimeout: 300 });
+    await seedRows(closing.db, 9130, 1);
+    const locker = new pg.Client({ connectionString: inject('databaseUrl') });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM test_wb_rows WHERE id = 9130 FOR UPDATE');
+      await closing.wb.increment('row', 9130, 'views', 7);
+      let closed = false;
+      const close = closing.app.close().then(() => (closed = true));
+      // The batch's UPDATE waits for our lock for as long as we hold it: only the drain timeout
+      // can let app.close() finish meanwhile.
+      await vi.waitFor(() => expect(closed).toBe(true), { timeout: 20_000, interval: 50 });
+      await close;
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
+    // Nothing lost: a later instance on the same prefix applies the batch once its lease expires.
+    const next = await bootWriteBehindApp(prefix);
+    try {
+      await vi.waitFor(
+        async () => {
+          await next.wb.flush();
+          expect(await viewsInDb(9130, 1)).toEqual([7]);
+        },
+        { timeout: 20_000, interval: 200 },
+      );
+    } finally {
+      await next.app.close();
+    }
+  }, 60_000);
 });
