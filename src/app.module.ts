@@ -15,7 +15,7 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { DatabaseUnavailableFilter } from './common/filters/index.js';
 import { QueueConnection, QueueConnectionModule } from './common/queue/queue-connection.js';
 import type { AppRuntime } from './config/app-config.js';
-import { dataSourceOptions } from './database/data-source.options.js';
+import { databaseTimeouts, dataSourceOptions } from './database/data-source.options.js';
 import { DocumentsModule } from './modules/documents/documents.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { InventoryModule } from './modules/inventory/inventory.module.js';
@@ -31,7 +31,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRoot(dataSourceOptions(runtime.databaseUrl)),
+        TypeOrmModule.forRoot(dataSourceOptions(runtime.databaseUrl, databaseTimeouts(config))),
         CacheModule.forRoot({
           isGlobal: true,
           prefix: config.CACHE_PREFIX,

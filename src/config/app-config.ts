@@ -57,6 +57,21 @@ const schema = z.object({
   CACHE_REFRESH_AHEAD_INTERVAL: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   /** How often write-behind flushes pending writes to the database, ms. */
   WRITE_BEHIND_FLUSH_INTERVAL: z.coerce.number().int().min(10).max(600_000).default(1000),
+  /**
+   * Postgres timeouts, ms (0: none). A database that stalls (connection open, no answers) must cost a
+   * request a bounded time, then a 503; without these a request waits for the kernel's TCP timeout.
+   * Statement: the server cancels a statement running longer. Query: the client gives up waiting for
+   * an answer (the stalled-server case: the server cannot cancel what it never sees), so it is set a
+   * little above the statement timeout, letting a live server's own error win. Connect: opening a
+   * connection and waiting for a free one in the pool (pg-pool uses one timeout for both).
+   * Idle in transaction: the server ends a session that holds a transaction open without using it.
+   */
+  DATABASE_STATEMENT_TIMEOUT: z.coerce.number().int().min(0).max(3_600_000).default(5000),
+  DATABASE_QUERY_TIMEOUT: z.coerce.number().int().min(0).max(3_600_000).default(6000),
+  DATABASE_CONNECT_TIMEOUT: z.coerce.number().int().min(0).max(600_000).default(3000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  /** Connections in each instance's pool. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   DOCUMENTS_MAX_BYTES: z.coerce
     .number()
     .int()

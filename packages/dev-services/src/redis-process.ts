@@ -41,7 +41,7 @@ const reserved = new Set<number>();
 let binary: Promise<string> | undefined;
 
 /** Same order as src/embedded/embedded-redis.ts: REDISMS_SYSTEM_BINARY, PATH, else redis-memory-server's build. */
-function redisServerBinary(): Promise<string> {
+export function redisServerBinary(): Promise<string> {
   binary ??= (async () => {
     if (process.env.REDISMS_SYSTEM_BINARY) return process.env.REDISMS_SYSTEM_BINARY;
     try {
@@ -95,7 +95,7 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
 }
 
 /** A raw PING, so that polling a starting server costs no client set-up and prints no reconnect noise. */
-function answersPing(port: number): Promise<boolean> {
+export function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, HOST, () => socket.write('PING\r\n'));
     const done = (ok: boolean) => {

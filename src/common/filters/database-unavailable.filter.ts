@@ -1,11 +1,20 @@
 import { Catch, HttpStatus, Logger, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 
-/** SQLSTATE classes and codes that mean "the server is not there", not "the query is wrong". */
-const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-4]|53300)/;
+/**
+ * SQLSTATE classes and codes that mean "the server is not there (or not answering in time)", not
+ * "the query is wrong": connection errors, shutdown, too many connections, and the server's own
+ * timeouts (57014 statement_timeout, 25P03 idle_in_transaction_session_timeout).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-4]|53300|57014|25P03)/;
 /** Node socket errors of a connection that cannot be made or was cut. */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
-const UNAVAILABLE_MESSAGE = /Connection terminated|connection timeout|the database system is (starting|shutting) up/i;
+/**
+ * pg's client-side timeouts (DATABASE_QUERY_TIMEOUT, DATABASE_CONNECT_TIMEOUT) have no code: a stalled
+ * server never answered, so only the message says what happened.
+ */
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connection timeout|Query read timeout|timeout exceeded when trying to connect|the database system is (starting|shutting) up/i;
 
 /** Seconds a client is asked to wait before trying again. */
 const RETRY_AFTER_SECONDS = 5;
