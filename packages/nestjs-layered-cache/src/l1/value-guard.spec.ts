@@ -34,4 +34,14 @@ describe('value guard', () => {
     expect(copy.again).toBe(copy.m.get(1));
     expect(copy.again).not.toBe(shared);
   });
+
+  it('copies an own "__proto__" key as a key, not as the prototype (found by the property test)', () => {
+    const inner = JSON.parse('{"__proto__": 0, "a": {"__proto__": {"x": 1}}}') as Record<string, unknown>;
+    const copy = cloneValue(new Map([['', [[inner]]]]));
+    const copied = copy.get('')![0]![0] as Record<string, unknown>;
+    expect(Object.keys(copied)).toEqual(['__proto__', 'a']);
+    expect(Object.getPrototypeOf(copied)).toBe(Object.prototype);
+    expect(copied).toEqual(inner);
+    expect(Object.getPrototypeOf(copied.a)).toBe(Object.prototype);
+  });
 });

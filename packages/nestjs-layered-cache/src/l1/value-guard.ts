@@ -54,7 +54,13 @@ export function cloneValue<T>(value: T, seen = new Map<object, unknown>()): T {
   } else if (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null) {
     const obj: Record<string, unknown> = Object.create(Object.getPrototypeOf(value) as object | null);
     seen.set(value, obj);
-    for (const key of Object.keys(value)) obj[key] = cloneValue((value as Record<string, unknown>)[key], seen);
+    for (const key of Object.keys(value)) {
+      const child = cloneValue((value as Record<string, unknown>)[key], seen);
+      // Assigning an own `__proto__` key would set the copy's prototype instead of copying it.
+      if (key === '__proto__')
+        Object.defineProperty(obj, key, { value: child, writable: true, enumerable: true, configurable: true });
+      else obj[key] = child;
+    }
     copy = obj;
   } else {
     copy = structuredClone(value);
