@@ -35,6 +35,8 @@ const schema = z.object({
     .positive()
     .default(64 * 1024 * 1024),
   CACHE_L1_MAX_ENTRIES: z.coerce.number().int().positive().default(50_000),
+  /** Invalidation from Postgres logical replication (every committed write, any writer); `false`: TypeORM's only. */
+  CACHE_CDC: z.enum(['true', 'false']).default('true'),
   /** How long expired cache entries may stand in for a failing database (fail-safe), ms; 0: off. */
   CACHE_FAIL_SAFE: z.coerce.number().int().min(0).default(3_600_000),
   SEED_PRODUCTS: z.coerce.number().int().min(0).max(1_000_000).default(5000),

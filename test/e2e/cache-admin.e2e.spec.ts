@@ -149,9 +149,8 @@ describe('sample app: cache admin API, metrics, health', () => {
     expect(body.status).toBe('ok');
     expect(body.info.database.status).toBe('up');
     expect(body.info.cache).toMatchObject({ status: 'up', l2: 'up', bus: 'subscribed' });
-    // The harness's Postgres runs with wal_level=logical: the database's changes are read.
-    expect(body.info.cdc).toMatchObject({ status: 'up', stuck: false });
-    expect(['starting', 'leader', 'follower']).toContain(body.info.cdc.state);
+    // CACHE_CDC is off in e2e apps but the CDC test's (its health detail is checked there).
+    expect(body.info.cdc).toBeUndefined();
   });
 
   it('documents the admin API in OpenAPI', async () => {

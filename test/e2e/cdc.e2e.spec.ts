@@ -20,7 +20,10 @@ describe('sample app: writes made outside the app (raw SQL) reach every instance
   beforeAll(async () => {
     if (!logical) return;
     const CACHE_PREFIX = uniquePrefix('cdc');
-    instances = [await startE2eApp({ CACHE_PREFIX }), await startE2eApp({ CACHE_PREFIX })];
+    instances = [
+      await startE2eApp({ CACHE_PREFIX, CACHE_CDC: 'true' }),
+      await startE2eApp({ CACHE_PREFIX, CACHE_CDC: 'true' }),
+    ];
     slot = instances[0]!.app.get(CdcInvalidationService).status().slot;
     // Only what is committed once the slot is read is captured.
     await vi.waitFor(async () => {
@@ -39,6 +42,12 @@ describe('sample app: writes made outside the app (raw SQL) reach every instance
       await sql.query(`DROP PUBLICATION IF EXISTS "${slot}"`);
     }
     await sql.end();
+  });
+
+  it.skipIf(!logical)('reports the change stream in /health', async () => {
+    const { body } = await request(instances[0]!.app.getHttpServer()).get('/health').expect(200);
+    expect(body.info.cdc).toMatchObject({ status: 'up', stuck: false });
+    expect(['starting', 'leader', 'follower']).toContain(body.info.cdc.state);
   });
 
   it.skipIf(!logical)('a raw SQL UPDATE changes what GET /products/:id serves on both instances', async () => {

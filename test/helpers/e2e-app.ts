@@ -25,6 +25,9 @@ export async function startE2eApp(env: Record<string, string> = {}): Promise<Run
       // Every e2e login comes from 127.0.0.1; the per-account limit is what the auth test checks.
       LOGIN_LIMIT_PER_IP: '100000',
       DOCUMENTS_DIR: documentsDir,
+      // Test files share one database: with CDC, one file's writes would invalidate another's cache
+      // (correctly) and race its assertions. The CDC tests turn it on.
+      CACHE_CDC: 'false',
       ...env,
     }),
   );

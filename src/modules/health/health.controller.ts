@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Optional } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { CdcInvalidationService } from 'nestjs-layered-cache/cdc';
 import { CacheHealthIndicator } from 'nestjs-layered-cache/health';
@@ -11,7 +11,7 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly cache: CacheHealthIndicator,
     private readonly indicators: HealthIndicatorService,
-    private readonly cdc: CdcInvalidationService,
+    @Optional() private readonly cdc?: CdcInvalidationService,
   ) {}
 
   @Get()
@@ -20,13 +20,14 @@ export class HealthController {
     return this.health.check([
       () => this.db.pingCheck('database').withTimeout(1500),
       () => this.cache.check('cache'),
-      () => this.cdcCheck(),
+      // Only when CACHE_CDC is on.
+      ...(this.cdc ? [() => this.cdcCheck(this.cdc!)] : []),
     ]);
   }
 
   /** Change data capture off, or its slot unread too long (WAL piling up): degraded, still serving. */
-  private cdcCheck() {
-    const { state, slot, lagBytes, unreadMs, stuck, lastDelayMs, reason } = this.cdc.status();
+  private cdcCheck(cdc: CdcInvalidationService) {
+    const { state, slot, lagBytes, unreadMs, stuck, lastDelayMs, reason } = cdc.status();
     const details = { state, slot, lagBytes, unreadMs, stuck, lastDelayMs, ...(reason ? { reason } : {}) };
     const session = this.indicators.check('cdc');
     return stuck || state === 'disabled' ? session.degraded(details) : session.up(details);
