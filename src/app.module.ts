@@ -76,6 +76,7 @@ export class AppModule {
         DocumentsModule.forRoot({
           dir: resolve(config.DOCUMENTS_DIR ?? `${config.DATA_DIR}/documents`),
           maxBytes: config.DOCUMENTS_MAX_BYTES,
+          maxPixels: config.DOCUMENTS_MAX_PIXELS,
         }),
       ],
       providers: [{ provide: APP_FILTER, useClass: DatabaseUnavailableFilter }],
