@@ -46,7 +46,7 @@ function newestInput() {
 
 const built = existsSync(STAMP) && OUTPUTS.every((o) => existsSync(join(root, o)));
 if (built && statSync(STAMP).mtimeMs >= newestInput()) {
-  console.log('Build is up to date (nothing changed since the last one); starting.');
+  process.stdout.write('Build is up to date (nothing changed since the last one); starting.\n');
 } else {
   const started = Date.now();
   const result = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
