@@ -72,14 +72,14 @@ describe('sample routes: hostile input gets a 400 that names the field', () => {
     expect((await agent.get(`/documents/${uuid}`).expect(200)).headers['cache-control']).toBe('private, no-store');
   });
 
-  it('sends security headers and no X-Powered-By; only the dashboard and docs pages may run inline scripts', async () => {
+  it('sends security headers and no X-Powered-By; only the dashboard page may run an inline script', async () => {
     const api = await http.get('/products/1').expect(200);
     expect(api.headers['x-powered-by']).toBeUndefined();
     expect(api.headers['x-content-type-options']).toBe('nosniff');
     expect(api.headers['content-security-policy']).toMatch(/script-src 'self';/);
-    for (const page of ['/cache/dashboard', '/docs']) {
-      const res = await http.get(page).redirects(1).expect(200);
-      expect(res.headers['content-security-policy'], page).toMatch(/script-src 'self' 'unsafe-inline'/);
-    }
+    const dashboard = await http.get('/cache/dashboard').expect(200);
+    expect(dashboard.headers['content-security-policy']).toMatch(/script-src 'self' 'unsafe-inline'/);
+    const docs = await http.get('/docs').redirects(1).expect(200);
+    expect(docs.headers['content-security-policy']).toMatch(/script-src 'self';/);
   });
 });

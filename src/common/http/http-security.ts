@@ -11,8 +11,8 @@ type Res = {
 };
 type Next = () => void;
 
-/** Pages whose HTML carries an inline script (the cache dashboard, Swagger UI): the only ones allowed one. */
-const INLINE_SCRIPT_PAGES = /^\/(cache\/dashboard|docs)(\/|$)/;
+/** The cache dashboard's page carries its script inline: the only page allowed one (Swagger UI needs none). */
+const INLINE_SCRIPT_PAGES = /^\/cache\/dashboard\/?$/;
 
 const strictCsp = {
   defaultSrc: ["'self'"],
