@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import helmet from 'helmet';
+import helmet, { contentSecurityPolicy } from 'helmet';
 import type { AppConfig } from '../../config/app-config.js';
 
 type Req = { headers: Record<string, string | string[] | undefined> };
@@ -8,10 +8,11 @@ type Res = {
   status(code: number): Res;
   setHeader(name: string, value: string): void;
   json(body: unknown): void;
+  send(body: unknown): Res;
 };
 type Next = () => void;
 
-/** The cache dashboard's page carries its script inline: the only page allowed one (Swagger UI needs none). */
+/** The cache dashboard's page carries its script inline (Swagger UI needs none). */
 const INLINE_SCRIPT_PAGES = /^\/cache\/dashboard\/?$/;
 
 const strictCsp = {
@@ -37,13 +38,40 @@ export function applyHttpSecurity(app: NestExpressApplication, config: AppConfig
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
   const strict = helmet({ contentSecurityPolicy: { directives: strictCsp } });
-  const inline = helmet({
-    contentSecurityPolicy: { directives: { ...strictCsp, scriptSrc: ["'self'", "'unsafe-inline'"] } },
+  app.use((req: Req & { path: string }, res: Res, next: Next) => {
+    if (!INLINE_SCRIPT_PAGES.test(req.path)) return strict(req as never, res as never, next);
+    strict(req as never, res as never, () => {
+      allowInlineScriptsOf(req, res);
+      next();
+    });
   });
-  app.use((req: Req & { path: string }, res: Res, next: Next) =>
-    (INLINE_SCRIPT_PAGES.test(req.path) ? inline : strict)(req as never, res as never, next),
-  );
   app.use('/metrics', metricsGuard(config));
+}
+
+/**
+ * Allows exactly the inline scripts of the page being sent, by hash (not 'unsafe-inline'): the
+ * page is the library's, so its hashes are computed from what is sent, once per distinct page.
+ */
+function allowInlineScriptsOf(req: Req, res: Res): void {
+  const send = res.send.bind(res);
+  res.send = (body: unknown) => {
+    if (typeof body === 'string') pagePolicy(body)(req as never, res as never, () => undefined);
+    return send(body);
+  };
+}
+
+const pagePolicies = new Map<string, ReturnType<typeof contentSecurityPolicy>>();
+function pagePolicy(html: string): ReturnType<typeof contentSecurityPolicy> {
+  const hashes = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
+    ([, script]) => `'sha256-${createHash('sha256').update(script!).digest('base64')}'`,
+  );
+  const key = hashes.join(' ');
+  let policy = pagePolicies.get(key);
+  if (!policy) {
+    policy = contentSecurityPolicy({ directives: { ...strictCsp, scriptSrc: ["'self'", ...hashes] } });
+    pagePolicies.set(key, policy);
+  }
+  return policy;
 }
 
 /** Swagger UI (/docs, /docs-json): DOCS_ENABLED, else on outside production only. */
