@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import request from 'supertest';
+import type request from 'supertest';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/bootstrap.js';
