@@ -55,7 +55,16 @@ export class AppModule {
         }),
         // Outside production a fixed development secret keeps sessions valid across restarts.
         CacheSessionModule.forRoot({ secret: config.SESSION_SECRET ?? DEV_SESSION_SECRET }),
-        AuthModule.forRoot({ perIp: config.LOGIN_LIMIT_PER_IP, perAccount: config.LOGIN_LIMIT_PER_ACCOUNT }),
+        AuthModule.forRoot({
+          limits: {
+            perIp: config.LOGIN_LIMIT_PER_IP,
+            perAccount: config.LOGIN_LIMIT_PER_ACCOUNT,
+            perAccountAnyIp: config.LOGIN_LIMIT_PER_ACCOUNT_ANY_IP,
+          },
+          redis: runtime.redis,
+          prefix: config.CACHE_PREFIX,
+          secureCookie: config.NODE_ENV === 'production',
+        }),
         CacheAdminModule.forRoot({ token: runtime.adminToken, historyInterval: config.CACHE_ADMIN_HISTORY_INTERVAL }),
         CacheMetricsModule.forRoot(),
         // Document reads count themselves without a database write per read.
@@ -74,6 +83,7 @@ export class AppModule {
         DocumentsModule.forRoot({
           dir: resolve(config.DOCUMENTS_DIR ?? `${config.DATA_DIR}/documents`),
           maxBytes: config.DOCUMENTS_MAX_BYTES,
+          maxPixels: config.DOCUMENTS_MAX_PIXELS,
         }),
       ],
       providers: [{ provide: APP_FILTER, useClass: DatabaseUnavailableFilter }],

@@ -11,6 +11,8 @@ import type { AppConfig, AppRuntime } from './config/app-config.js';
 import { seedDemoData, seedInventory } from './database/seed.js';
 import { seedDocuments } from './modules/documents/documents.seed.js';
 import { DEMO_USERS, seedUsers } from './modules/auth/users.seed.js';
+import { ensureAdminAccount } from './modules/auth/admin-account.seed.js';
+import { applyHttpSecurity, docsEnabled } from './common/http/http-security.js';
 import { DocumentsService } from './modules/documents/documents.service.js';
 import { startAppPostgres, startEmbeddedRedis } from '@internal/dev-services';
 import { CacheService, redisOptionsFromEnv } from 'nestjs-layered-cache';
@@ -59,12 +61,14 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     for (const stop of stops.reverse()) await stop();
   };
   try {
-    SwaggerModule.setup('docs', app, () =>
-      SwaggerModule.createDocument(
-        app,
-        new DocumentBuilder().setTitle('Sample ERP + cache admin API').addBearerAuth().build(),
-      ),
-    );
+    applyHttpSecurity(app, config);
+    if (docsEnabled(config))
+      SwaggerModule.setup('docs', app, () =>
+        SwaggerModule.createDocument(
+          app,
+          new DocumentBuilder().setTitle('Sample ERP + cache admin API').addBearerAuth().build(),
+        ),
+      );
     // Lifecycle hooks first: the cache connects to Redis in onModuleInit, and the seed uses it.
     await app.init();
     const dataSource = app.get<DataSource>(getDataSourceToken());
@@ -73,9 +77,16 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     if (await seedDemoData(dataSource, config.SEED_PRODUCTS, invalidate))
       logger.log(`Seeded ${config.SEED_PRODUCTS} demo products`);
     if (await seedInventory(dataSource, invalidate)) logger.log('Seeded 3 warehouses and opening stock');
-    if (config.NODE_ENV !== 'production' && (await seedUsers(dataSource)) && config.NODE_ENV === 'development') {
+    if (config.NODE_ENV !== 'production') await seedUsers(dataSource);
+    // At every start, not only the first: the README's tour begins with these.
+    if (config.NODE_ENV === 'development')
       logger.log(`Demo users: ${DEMO_USERS.map((u) => `${u.email} / ${u.password}`).join(', ')}`);
-    }
+    if (
+      config.ADMIN_EMAIL &&
+      config.ADMIN_PASSWORD &&
+      (await ensureAdminAccount(dataSource, config.ADMIN_EMAIL, config.ADMIN_PASSWORD))
+    )
+      logger.log(`Created the admin account ${config.ADMIN_EMAIL} (ADMIN_EMAIL)`);
     const documents = await seedDocuments(dataSource, app.get(DocumentsService), config.SEED_DOCUMENTS);
     if (documents > 0) logger.log(`Uploaded ${documents} demo documents (OCR runs in the background)`);
     // Only now (migrations ran in app.init(), the seed just committed): nothing to warm before.

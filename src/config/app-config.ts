@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { redisOptionsFromEnv, type RedisTopology } from 'nestjs-layered-cache';
+import { securityIssues, securitySettings } from './security-config.js';
 
 const url = (what: string, schemes: string[]) =>
   z
@@ -79,6 +80,7 @@ const schema = z.object({
     .int()
     .positive()
     .default(5 * 1024 * 1024),
+  ...securitySettings,
 });
 
 export type AppConfig = z.infer<typeof schema>;
@@ -91,6 +93,9 @@ const productionRules = schema
   .refine((c) => c.NODE_ENV !== 'production' || c.SESSION_SECRET !== undefined, {
     message: 'SESSION_SECRET is required in production (at least 32 random characters; comma-separate to rotate)',
     path: ['SESSION_SECRET'],
+  })
+  .superRefine((c, ctx) => {
+    for (const { path, message } of securityIssues(c)) ctx.addIssue({ code: 'custom', path: [path], message });
   });
 
 /** Reads and validates the environment once at boot; a bad value stops the app with its name. */

@@ -13,11 +13,13 @@ const cookieOf = (res: request.Response) =>
 
 describe('sample app: sessions and authentication', () => {
   const prefix = uniquePrefix('auth');
+  // As behind one reverse proxy on this host: X-Forwarded-For gives each request its address.
+  const env = { CACHE_PREFIX: prefix, TRUST_PROXY: 'loopback' };
   let running: RunningApp;
   let http: ReturnType<typeof request>;
 
   beforeAll(async () => {
-    running = await startE2eApp({ CACHE_PREFIX: prefix });
+    running = await startE2eApp(env);
     http = request(running.app.getHttpServer());
   });
   afterAll(() => running?.close());
@@ -78,7 +80,11 @@ describe('sample app: sessions and authentication', () => {
     expect(JSON.stringify(listed)).not.toMatch(/sid=/);
     const laptop = request.agent(running.app.getHttpServer());
     await laptop.post('/auth/login').send({ email, password }).expect(200);
-    await laptop.post('/auth/logout').expect(204);
+    const logout = await laptop.post('/auth/logout').expect(204);
+    // The browser drops the cookie too, instead of sending a dead session id with every request.
+    expect(([] as string[]).concat(logout.headers['set-cookie'] ?? []).join()).toMatch(
+      /^sid=;.*Expires=Thu, 01 Jan 1970/,
+    );
     await laptop.get('/auth/me').expect(401);
     expect((await agent.post('/auth/logout-all').expect(200)).body).toEqual({ revoked: 2 });
     await agent.get('/auth/me').expect(401);
@@ -89,7 +95,7 @@ describe('sample app: sessions and authentication', () => {
     const { agent } = await loginAsNewUser(running);
     const user = (await agent.get('/auth/me').expect(200)).body.user;
     await running.close();
-    running = await startE2eApp({ CACHE_PREFIX: prefix });
+    running = await startE2eApp(env);
     http = request(running.app.getHttpServer());
     const cookie = (agent as unknown as { jar: { getCookies(o: object): { toValueString(): string }[] } }).jar
       .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false })
@@ -109,6 +115,50 @@ describe('sample app: sessions and authentication', () => {
     expect(statuses.slice(5)).toEqual([429, 429]);
     // The right password is refused too while the account is blocked.
     await http.post('/auth/login').send({ email, password: 'a-long-enough-test-password' }).expect(429);
+  });
+
+  it('counts failed logins per account and address: an attacker elsewhere cannot lock the owner out', async () => {
+    const password = 'a-long-enough-test-password';
+    const email = `lockout-${Date.now()}@example.com`;
+    await running.app.get(AuthService).createUser(email, 'T', password);
+    const from = (ip: string, pw: string) =>
+      http.post('/auth/login').set('X-Forwarded-For', ip).send({ email, password: pw });
+    const attacker: number[] = [];
+    for (let i = 0; i < 6; i++) attacker.push((await from('198.51.100.1', 'wrong')).status);
+    expect(attacker).toEqual([401, 401, 401, 401, 401, 429]);
+    const refused = await from('198.51.100.1', password).expect(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // The owner, from another address, is not locked out...
+    await from('203.0.113.9', password).expect(200);
+    // ...and successful logins never count toward a limit.
+    for (let i = 0; i < 8; i++) await from('203.0.113.9', password).expect(200);
+  });
+
+  it('caps failed logins for one account from all addresses together', async () => {
+    const email = `spray-${Date.now()}@example.com`;
+    await running.app.get(AuthService).createUser(email, 'T', 'a-long-enough-test-password');
+    // 10 addresses × 5 failures each = LOGIN_LIMIT_PER_ACCOUNT_ANY_IP (50).
+    for (let a = 0; a < 10; a++)
+      for (let i = 0; i < 5; i++)
+        await http
+          .post('/auth/login')
+          .set('X-Forwarded-For', `192.0.2.${a}`)
+          .send({ email, password: 'x' })
+          .expect(401);
+    const res = await http
+      .post('/auth/login')
+      .set('X-Forwarded-For', '192.0.2.200')
+      .send({ email, password: 'a-long-enough-test-password' })
+      .expect(429);
+    expect(res.body.message).toMatch(/failed logins for this account/);
+  });
+
+  it("marks responses with a user's data private and not storable", async () => {
+    const { agent, email, password } = await loginAsNewUser(running);
+    for (const path of ['/auth/me', '/auth/sessions'])
+      expect((await agent.get(path).expect(200)).headers['cache-control']).toBe('private, no-store');
+    const login = await http.post('/auth/login').send({ email, password }).expect(200);
+    expect(login.headers['cache-control']).toBe('private, no-store');
   });
 
   it('lets an admin session through the cache admin guard, not a normal one', async () => {

@@ -30,6 +30,20 @@ export class DatabaseUnavailableFilter extends BaseExceptionFilter {
   private reported = false;
 
   override catch(exception: unknown, host: ArgumentsHost): void {
+    const dataError = host.getType() === 'http' ? dataExceptionMessage(exception) : undefined;
+    if (dataError !== undefined) {
+      // A value validation let through (a bug to fix there), refused by Postgres: still the client's value.
+      host
+        .switchToHttp()
+        .getResponse<{ status(code: number): { json(body: unknown): void } }>()
+        .status(400)
+        .json({
+          statusCode: HttpStatus.BAD_REQUEST,
+          error: 'Bad Request',
+          message: `A value cannot be stored: ${dataError}`,
+        });
+      return;
+    }
     if (host.getType() !== 'http' || !isDatabaseUnavailable(exception)) {
       super.catch(exception, host);
       return;
@@ -61,4 +75,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     e = (e as { driverError?: unknown }).driverError ?? (e as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/** SQLSTATE class 22, "data exception": out of range, NUL in text, too long — the request's values. */
+function dataExceptionMessage(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 4; depth++) {
+    const { code } = e as { code?: unknown };
+    if (typeof code === 'string' && code.startsWith('22')) return e.message;
+    e = (e as { driverError?: unknown }).driverError ?? (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }

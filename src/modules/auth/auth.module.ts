@@ -1,41 +1,33 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ThrottlerModule } from '@nestjs/throttler';
-import { RedisThrottlerStorage } from 'nestjs-layered-cache/session';
-import { AuthController } from './auth.controller.js';
+import type { RedisTopology } from 'nestjs-layered-cache';
+import { AuthController, AUTH_COOKIE } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { LOGIN_LIMITS, LOGIN_REDIS, LoginLimiter, type LoginLimits } from './login-limiter.service.js';
 
-type LoginRequest = { ip?: string; body?: { email?: unknown } };
+export type { LoginLimits } from './login-limiter.service.js';
 
-/** Login attempts allowed per minute. */
-export interface LoginLimits {
-  perIp: number;
-  perAccount: number;
+export interface AuthOptions {
+  limits: LoginLimits;
+  /** Where login counters live (the cache's Redis) and their key prefix. */
+  redis: RedisTopology;
+  prefix: string;
+  /** The session cookie's `Secure` attribute, repeated when logout clears it. */
+  secureCookie: boolean;
 }
 
 @Module({})
 export class AuthModule {
-  static forRoot(limits: LoginLimits): DynamicModule {
-    const account = (req: LoginRequest) =>
-      String(req.body?.email ?? '')
-        .trim()
-        .toLowerCase();
+  static forRoot(options: AuthOptions): DynamicModule {
     return {
       module: AuthModule,
-      imports: [
-        // Login attempts per IP and per account, counted in Redis (so across instances and restarts).
-        ThrottlerModule.forRootAsync({
-          inject: [RedisThrottlerStorage],
-          useFactory: (storage: RedisThrottlerStorage) => ({
-            storage,
-            throttlers: [
-              { name: 'login-ip', ttl: 60_000, limit: limits.perIp, getTracker: (req: LoginRequest) => req.ip ?? '?' },
-              { name: 'login-account', ttl: 60_000, limit: limits.perAccount, getTracker: account },
-            ],
-          }),
-        }),
-      ],
       controllers: [AuthController],
-      providers: [AuthService],
+      providers: [
+        AuthService,
+        LoginLimiter,
+        { provide: LOGIN_LIMITS, useValue: options.limits },
+        { provide: LOGIN_REDIS, useValue: { topology: options.redis, prefix: options.prefix } },
+        { provide: AUTH_COOKIE, useValue: { secure: options.secureCookie } },
+      ],
       exports: [AuthService],
     };
   }

@@ -10,6 +10,7 @@ import {
   UploadedFile,
   UseInterceptors,
   BadRequestException,
+  Header,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { CacheRoute } from 'nestjs-layered-cache';
@@ -56,6 +57,7 @@ export class DocumentsController {
 
   /** Not HTTP-cached: every read is counted (write-behind); the metadata itself is cached by the service. */
   @Get(':uuid')
+  @Header('Cache-Control', 'private, no-store')
   metadata(@Param('uuid', uuid) id: string, @Req() req: SessionRequest): Promise<DocumentView> {
     return this.documents.read(id, (ownerId) => mayAccess(req.user, ownerId));
   }

@@ -4,6 +4,8 @@ export interface DocumentsOptions {
   dir: string;
   /** Largest accepted upload, bytes. */
   maxBytes: number;
+  /** Largest decoded image, pixels: decoding and OCR memory grow with it, not with the file's size. */
+  maxPixels: number;
 }
 
 export const DOCUMENTS_OPTIONS = Symbol('DOCUMENTS_OPTIONS');

@@ -3,6 +3,7 @@ import {
   BadRequestException,
   ConflictException,
   ForbiddenException,
+  Inject,
   Injectable,
   Logger,
   NotFoundException,
@@ -23,7 +24,7 @@ import { DOCUMENT, ocrKey, ownerTag } from './documents.cache-rules.js';
 
 const documentKey = (uuid: string) => `document:${uuid}`;
 const summaryKey = (userId: string) => `documents-summary:${userId}`;
-import { OCR_QUEUE } from './documents.options.js';
+import { DOCUMENTS_OPTIONS, OCR_QUEUE, type DocumentsOptions } from './documents.options.js';
 import {
   toDocumentView,
   type DocumentStatusView,
@@ -57,6 +58,7 @@ export class DocumentsService {
     private readonly storage: DocumentStorage,
     private readonly cache: CacheService,
     private readonly writeBehind: WriteBehindService,
+    @Inject(DOCUMENTS_OPTIONS) private readonly options: DocumentsOptions,
   ) {
     this.documents = dataSource.getRepository(Document);
     // BullMQ reports connection trouble as 'error' events; unlistened, each one is printed.
@@ -70,12 +72,7 @@ export class DocumentsService {
   async upload({ bytes, ownerId, title }: Upload): Promise<{ uuid: string; status: DocumentStatus }> {
     const type = sniffImageType(bytes);
     if (!type) throw new BadRequestException('file must be a PNG or JPEG image');
-    // The signature can lie: decode the header now, so a broken file is a 400, not a failed job.
-    await sharp(bytes)
-      .metadata()
-      .catch((error: Error) => {
-        throw new BadRequestException(`file is not a readable ${type.mime} image: ${error.message}`);
-      });
+    await this.assertDecodable(bytes, type.mime);
     const contentHash = createHash('sha256').update(bytes).digest('hex');
     await this.storage.save(contentHash, type.ext, bytes);
     const known = await this.knownResult(contentHash);
@@ -91,6 +88,27 @@ export class DocumentsService {
     );
     if (!known) await this.enqueue(document);
     return { uuid: document.uuid, status: document.status };
+  }
+
+  /**
+   * The signature can lie and a file can be cut short: every pixel is decoded now (streaming,
+   * without holding the image), so a broken file is a 400, not a failed job. Too many pixels is a
+   * 400 before any decoding: memory grows with them, and a small file can hold a huge image.
+   */
+  private async assertDecodable(bytes: Buffer, mime: string): Promise<void> {
+    const unreadable = (error: Error) =>
+      new BadRequestException(`file is not a readable ${mime} image: ${error.message}`);
+    const { width = 0, height = 0 } = await sharp(bytes)
+      .metadata()
+      .catch((error: Error) => Promise.reject(unreadable(error)));
+    const { maxPixels } = this.options;
+    if (width * height > maxPixels)
+      throw new BadRequestException(
+        `image is ${width}×${height} = ${width * height} pixels; at most ${maxPixels} are accepted (DOCUMENTS_MAX_PIXELS)`,
+      );
+    await sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels, sequentialRead: true })
+      .stats()
+      .catch((error: Error) => Promise.reject(unreadable(error)));
   }
 
   /** Cached under `document:<uuid>` (metadata profile), invalidated by the row's changes. */

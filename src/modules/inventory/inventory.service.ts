@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { InventoryView, MovesQuery, StockMoveDto, StockMovePage, StockMoveView } from './dto/stock-move.dto.js';
 import { StockMove } from './stock-move.entity.js';
+import { INT32_MAX } from '../../common/pipes/index.js';
 
 @Injectable()
 export class InventoryService {
@@ -76,13 +77,28 @@ export class InventoryService {
     );
   }
 
+  /** Adds stock, unless the level would pass the column's range (a 400, nothing applied). */
   private async put(tx: EntityManager, productId: number, warehouseId: number, quantity: number): Promise<void> {
-    await tx.query(
+    const applied = (await tx.query(
       `INSERT INTO stock_levels (product_id, warehouse_id, quantity) VALUES ($1, $2, $3)
        ON CONFLICT (product_id, warehouse_id)
-       DO UPDATE SET quantity = stock_levels.quantity + EXCLUDED.quantity, updated_at = now()`,
-      [productId, warehouseId, quantity],
-    );
+       DO UPDATE SET quantity = stock_levels.quantity + EXCLUDED.quantity, updated_at = now()
+       WHERE stock_levels.quantity::bigint + EXCLUDED.quantity <= $4
+       RETURNING quantity`,
+      [productId, warehouseId, quantity, INT32_MAX],
+    )) as unknown[];
+    if (applied.length === 1) return;
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Invalid request body',
+      issues: [
+        {
+          field: 'quantity',
+          message: `warehouse ${warehouseId} would hold more than ${INT32_MAX} units of product ${productId}`,
+        },
+      ],
+    });
   }
 
   private async assertReferences(tx: EntityManager, dto: StockMoveDto): Promise<void> {

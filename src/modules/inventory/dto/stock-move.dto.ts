@@ -1,6 +1,11 @@
 import { z } from 'zod';
+import { CONTROL_MESSAGE, hasNoControlCharacters, INT32_MAX, INT32_MESSAGE } from '../../../common/pipes/index.js';
 
-const id = z.number({ error: 'must be a number' }).int('must be an integer').positive('must be a positive integer');
+const id = z
+  .number({ error: 'must be a number' })
+  .int('must be an integer')
+  .positive('must be a positive integer')
+  .max(INT32_MAX, INT32_MESSAGE);
 
 /** `POST /inventory/moves`: no `from` = goods received, no `to` = goods issued, both = transfer. */
 export const stockMoveSchema = z
@@ -9,7 +14,13 @@ export const stockMoveSchema = z
     fromWarehouseId: id.optional(),
     toWarehouseId: id.optional(),
     quantity: id.max(1_000_000_000, 'must be at most 1 000 000 000'),
-    reason: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
+    reason: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(200, 'must be at most 200 characters')
+      .refine(hasNoControlCharacters, CONTROL_MESSAGE)
+      .optional(),
   })
   .refine((m) => m.fromWarehouseId !== undefined || m.toWarehouseId !== undefined, {
     message: 'give fromWarehouseId, toWarehouseId or both',
@@ -23,7 +34,12 @@ export const stockMoveSchema = z
 export type StockMoveDto = z.infer<typeof stockMoveSchema>;
 
 export const movesQuerySchema = z.strictObject({
-  page: z.coerce.number().int().positive('must be a positive integer').default(1),
+  page: z.coerce
+    .number()
+    .int()
+    .positive('must be a positive integer')
+    .max(1_000_000, 'must be at most 1000000')
+    .default(1),
   pageSize: z.coerce.number().int().min(1).max(100, 'must be between 1 and 100').default(20),
 });
 

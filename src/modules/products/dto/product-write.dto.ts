@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONTROL_MESSAGE, hasNoControlCharacters, INT32_MAX, INT32_MESSAGE } from '../../../common/pipes/index.js';
 
 /** "12.5" → "12.50": the same text Postgres returns for numeric(12,2), so responses never differ. */
 function toCents(amount: string): string {
@@ -7,8 +8,17 @@ function toCents(amount: string): string {
 }
 
 const fields = {
-  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
-  description: z.string().max(5000, 'must be at most 5000 characters').nullable(),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(200, 'must be at most 200 characters')
+    .refine(hasNoControlCharacters, CONTROL_MESSAGE),
+  description: z
+    .string()
+    .max(5000, 'must be at most 5000 characters')
+    .refine(hasNoControlCharacters, CONTROL_MESSAGE)
+    .nullable(),
   price: z
     .union([z.number(), z.string()])
     .transform((v) => String(v).trim())
@@ -17,7 +27,7 @@ const fields = {
       'must be a non-negative amount with at most 2 decimals, e.g. "12.50"',
     )
     .transform(toCents),
-  categoryId: z.number().int('must be an integer').positive('must be a positive integer'),
+  categoryId: z.number().int('must be an integer').positive('must be a positive integer').max(INT32_MAX, INT32_MESSAGE),
   active: z.boolean(),
 };
 
