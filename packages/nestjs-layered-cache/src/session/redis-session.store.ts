@@ -167,15 +167,11 @@ export class RedisSessionStore extends Store {
   }
 
   async read(sid: string): Promise<SessionData | undefined> {
-    return new Promise((resolve, reject) =>
-      this.get(sid, (error, s) => (error ? reject(error as Error) : resolve(s ?? undefined))),
-    );
+    return (await this.get(sid)) ?? undefined;
   }
 
-  async write(sid: string, session: SessionData): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.set(sid, session, (error) => (error ? reject(error as Error) : resolve())),
-    );
+  write(sid: string, session: SessionData): Promise<void> {
+    return this.set(sid, session);
   }
 
   private key(sid: string): string {

@@ -71,7 +71,7 @@ export class SessionService {
   }
 
   destroy(sid: string): Promise<void> {
-    return new Promise((resolve, reject) => this.store.destroy(sid, (e) => (e ? reject(e as Error) : resolve())));
+    return this.store.destroy(sid);
   }
 
   /** Restarts the sliding TTL without rewriting the data; false when the session is gone. */
@@ -80,9 +80,7 @@ export class SessionService {
     if (!current) return false;
     // A stored cookie's `expires` is the old deadline: without it the store's TTL restarts.
     const restarted = { ...current, cookie: { ...current.cookie, expires: undefined } } as SessionData;
-    await new Promise<void>((resolve, reject) =>
-      this.store.touch(sid, restarted, (e) => (e ? reject(e as Error) : resolve())),
-    );
+    await this.store.touch(sid, restarted);
     return true;
   }
 

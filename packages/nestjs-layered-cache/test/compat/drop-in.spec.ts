@@ -3,7 +3,6 @@
  * written as code that relies on the peer's behaviour, on real Redis.
  */
 // A value import: `ByClass` is injected by the metadata of its `Cache` parameter type.
-// eslint-disable-next-line @typescript-eslint/consistent-type-imports
 import { Cache, CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';

@@ -65,9 +65,9 @@ describe('RedisSessionStore, connect-redis semantics', () => {
     expect(await store.ids()).toEqual([mine]);
     expect(await store.length()).toBe(1);
     expect((await store.all()).map((s) => s.id)).toEqual([mine]);
-    const viaCallback = await new Promise((resolve, reject) =>
-      store.length((error, n) => (error ? reject(error as Error) : resolve(n))),
-    );
+    const viaCallback = await new Promise((resolve, reject) => {
+      store.length((error, n) => (error ? reject(error as Error) : resolve(n))).catch(reject);
+    });
     expect(viaCallback).toBe(1);
     await store.clear();
     expect(await store.length()).toBe(0);

@@ -5,10 +5,13 @@ import { RedisSessionStore, generateSessionId } from '../../../src/session/index
 import { uniquePrefix } from '../../helpers/cache-instance.js';
 import { monitorRedis } from '../../helpers/redis-monitor.js';
 
+/** The callback path express-session uses; the promise the store also returns is left to the callback. */
 const promisify =
-  <T>(fn: (cb: (error?: unknown, value?: T) => void) => void) =>
+  <T>(fn: (cb: (error?: unknown, value?: T) => void) => Promise<unknown>) =>
   () =>
-    new Promise<T | undefined>((resolve, reject) => fn((e, v) => (e ? reject(e as Error) : resolve(v))));
+    new Promise<T | undefined>((resolve, reject) => {
+      fn((e, v) => (e ? reject(e as Error) : resolve(v))).catch(reject);
+    });
 
 describe('RedisSessionStore (express-session Store contract, real Redis)', () => {
   let redis: Redis;

@@ -1,4 +1,3 @@
-import { promisify } from 'node:util';
 import type { INestApplication } from '@nestjs/common';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -86,8 +85,8 @@ describe('on Redis Cluster (3 masters)', () => {
     const client = createRedisClient(redis(), 'queue');
     closers.push(() => client.quit());
     const store = new RedisSessionStore(client, `{${uniquePrefix('sess')}}:~sess`);
-    const set = promisify(store.set.bind(store));
-    const get = promisify(store.get.bind(store));
+    const set = (sid: string, session: never) => store.set(sid, session);
+    const get = (sid: string) => store.get(sid);
     const session = { cookie: { originalMaxAge: 60_000 }, user: { id: 7 } } as never;
     await set('a'.repeat(32), session);
     await set('b'.repeat(32), session);
