@@ -13,7 +13,7 @@ import { LocalTier } from './local-tier.js';
 import { CacheFills, type FillResult } from './cache-fills.js';
 import { RemoteReads } from './remote-reads.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { fillOf } from './fill.js';
+import { fillOf, type Fill } from './fill.js';
 import { CacheWrites } from './cache-writes.js';
 import { PendingTagFence } from './pending-tag-fence.js';
 import type { NamespacePath } from './namespace-path.js';
@@ -38,6 +38,10 @@ export class CacheStack {
   private readonly reporter: ErrorReporter;
   private readonly codec: EntryCodec;
   private readonly loads = new SingleFlight<FillResult>();
+  /** Concurrent misses of a key share one L2 read (see resolve). */
+  private readonly remoteReads = new SingleFlight<SharedEntry | undefined>();
+  /** Keys whose running load refreshes an expired entry (see resolve). */
+  private readonly refreshing = new Map<string, Promise<unknown>>();
   private readonly local: LocalTier;
   private readonly telemetry: Telemetry;
   private readonly busLink: BusLink;
@@ -192,7 +196,8 @@ export class CacheStack {
 
   /**
    * L1 missed or is stale: L2, then grace, then the (single-flight) loader; if that fails, an
-   * expired entry kept for fail-safe stands in for it.
+   * expired entry kept for fail-safe stands in for it. Concurrent misses of a key share one L2 read
+   * and one load whatever the scheduling: a caller arriving while a load runs joins it at once.
    */
   private async resolve<T>(
     ns: NamespacePath,
@@ -203,26 +208,31 @@ export class CacheStack {
     loader: Loader<T>,
     options: CacheSetOptions,
   ): Promise<T> {
+    const fill = fillOf(this.config, ns, key, full, options);
+    // Never join a read or load that started before an invalidation this caller has already seen.
+    const canJoin = (mark: number) => this.local.unchangedSince(mark, full, fill.deps);
     // An entry past its freshness: within grace (serve it, refresh behind) or kept for fail-safe.
     let kept = local;
     let keptLayer: 'l1' | 'l2' = 'l1';
-    if (this.l2) {
-      const remote = await this.reads!.one(full);
+    // Reading L2 before joining a running load could outlast that load (slow Redis, busy process)
+    // and start a second one: join it now. Not a refresh behind an expired entry: this caller may
+    // be owed that entry (grace, fail-safe), and only a read tells whether it is still valid.
+    const running = kept === undefined && !this.refreshing.has(full) ? this.loads.joinable(full, canJoin) : undefined;
+    if (running === undefined && this.l2) {
+      // Shared, so concurrent misses all reach the load below in the same tick and join one.
+      const remote = await this.remoteReads.run(full, () => this.reads!.one(full), this.local.mark(), canJoin);
       if (remote !== undefined && now < remote.freshUntil) return this.hit('l2', key, remote);
       if (kept === undefined && remote !== undefined) [kept, keptLayer] = [remote, 'l2'];
     }
     // The loader failed moments ago: the kept entry answers until its backoff ends.
     if (kept !== undefined && this.failSafe.backingOff(full, now)) return this.standIn(keptLayer, key, kept);
-    const fill = fillOf(this.config, ns, key, full, options);
     let ours = false;
     const start = () => {
       ours = true;
       return this.failSafe.track(full, this.fills.locked(fill, loader));
     };
-    // Never join a load that started before an invalidation this caller has already seen.
-    const load = this.loads.run(full, start, this.local.mark(), (mark) =>
-      this.local.unchangedSince(mark, full, fill.deps),
-    );
+    const load = running ?? this.loads.run(full, start, this.local.mark(), canJoin);
+    if (ours && kept !== undefined) this.markRefreshing(full, load);
     if (kept !== undefined && now < kept.staleUntil) {
       // Serve the stale value now; one background refresh replaces it. Its failure is counted once.
       if (ours) load.catch(() => this.stats.refreshFailures++);
@@ -238,15 +248,43 @@ export class CacheStack {
       return valueOf<T>(kept);
     }
     if (ours || result.stored) return valueOf<T>(result.entry);
-    // We joined a load whose result was refused (something it depends on moved while it ran, or it
-    // read inside an open transaction): that value may predate what this caller must see.
-    const own = await this.loads.run(
-      full,
-      () => this.fills.locked(fill, loader),
-      this.local.mark(),
-      () => false,
-    );
-    return valueOf<T>(own.entry);
+    return valueOf<T>(await this.reload(full, fill, loader, canJoin));
+  }
+
+  /** `load` runs behind an expired entry (grace or fail-safe) until it settles. */
+  private markRefreshing(full: string, load: Promise<unknown>): void {
+    this.refreshing.set(full, load);
+    const done = () => void (this.refreshing.get(full) === load && this.refreshing.delete(full));
+    load.then(done, done);
+  }
+
+  /**
+   * We joined a load whose result was refused (something it depends on moved while it ran, or it
+   * read inside an open transaction): that value may predate what this caller must see. The
+   * callers in this position share one new load (it starts after they all arrived); refused again,
+   * each runs its own, the only value it may be handed for sure.
+   */
+  private async reload(
+    full: string,
+    fill: Fill,
+    loader: Loader<unknown>,
+    canJoin: (mark: number) => boolean,
+  ): Promise<SharedEntry> {
+    let ours = false;
+    const start = () => {
+      ours = true;
+      return this.fills.locked(fill, loader);
+    };
+    const again = await this.loads.run(full, start, this.local.mark(), canJoin);
+    if (ours || again.stored) return again.entry;
+    return (
+      await this.loads.run(
+        full,
+        () => this.fills.locked(fill, loader),
+        this.local.mark(),
+        () => false,
+      )
+    ).entry;
   }
 
   async has(ns: NamespacePath, key: string): Promise<boolean> {
