@@ -11,13 +11,16 @@ import { createCacheInstance, deferred, sleep, type CacheInstance } from '../hel
  * What every stack must do, whatever its tiers and Redis topology. Called by the spec files of
  * each setup (cache.contract.spec.ts; the cluster and sentinel specs run it on those topologies).
  */
-export function describeCacheContract(name: string, options: () => CacheModuleOptions): void {
+export function describeCacheContract(
+  name: string,
+  options: () => CacheModuleOptions | Promise<CacheModuleOptions>,
+): void {
   describe(`cache contract: ${name}`, () => {
     let instance: CacheInstance;
     let cache: CacheService;
 
     beforeEach(async () => {
-      instance = await createCacheInstance(options());
+      instance = await createCacheInstance(await options());
       cache = instance.cache;
     });
     afterEach(() => instance.close());
@@ -76,10 +79,10 @@ export function describeCacheContract(name: string, options: () => CacheModuleOp
     });
 
     it('expires entries after their ttl (ms)', async () => {
-      await cache.set('short', 'v', { ttl: 40 });
+      // Long enough that a slow Redis (the stress runs) still answers the first read within it.
+      await cache.set('short', 'v', { ttl: 400 });
       expect(await cache.get('short')).toBe('v');
-      await sleep(80);
-      expect(await cache.get('short')).toBeUndefined();
+      await vi.waitFor(async () => expect(await cache.get('short')).toBeUndefined(), { timeout: 5000 });
     });
 
     it('getOrSet loads once, then serves from cache', async () => {
@@ -96,7 +99,7 @@ export function describeCacheContract(name: string, options: () => CacheModuleOp
         return 'v';
       });
       const calls = Array.from({ length: 25 }, () => cache.getOrSet('hot', loader));
-      await sleep(20);
+      await vi.waitFor(() => expect(loader).toHaveBeenCalled());
       gate.resolve();
       expect(await Promise.all(calls)).toEqual(Array(25).fill('v'));
       expect(loader).toHaveBeenCalledTimes(1);
@@ -108,11 +111,9 @@ export function describeCacheContract(name: string, options: () => CacheModuleOp
         await gate.promise;
         throw new Error('db down');
       });
+      // Concurrent callers join one flight when they call, not once their L2 read answered.
       const calls = Array.from({ length: 5 }, () => cache.getOrSet('failing', loader));
-      // Every caller reads L2 before joining the load (a fresh cluster client's first reads can
-      // take 100 ms; the soft timeout bounds them at 250): let them all join before it fails.
       await vi.waitFor(() => expect(loader).toHaveBeenCalled());
-      await sleep(300);
       gate.resolve();
       const results = await Promise.allSettled(calls);
       expect(results.every((r) => r.status === 'rejected' && (r.reason as Error).message === 'db down')).toBe(true);
@@ -186,15 +187,14 @@ export function describeCacheContract(name: string, options: () => CacheModuleOp
 
     it('does not store a fill whose tag was invalidated while its loader ran (refill race)', async () => {
       const gate = deferred();
-      const slow = cache.getOrSet(
-        'race',
-        async () => {
-          await gate.promise;
-          return 'computed-before-write';
-        },
-        { tags: ['row:1'] },
-      );
-      await sleep(10);
+      const loader = vi.fn(async () => {
+        await gate.promise;
+        return 'computed-before-write';
+      });
+      const slow = cache.getOrSet('race', loader, { tags: ['row:1'] });
+      // The loader must have started (it "read the row") before the write: the L2 read before it
+      // may take longer than any fixed sleep on a busy machine.
+      await vi.waitFor(() => expect(loader).toHaveBeenCalled());
       await cache.invalidateTags(['row:1']);
       gate.resolve();
       expect(await slow).toBe('computed-before-write');
@@ -205,18 +205,17 @@ export function describeCacheContract(name: string, options: () => CacheModuleOp
 
     it('never hands a caller arriving after an invalidation the result of a load that started before it', async () => {
       const gate = deferred();
-      const old = cache.getOrSet(
-        'flight',
-        async () => {
-          await gate.promise;
-          return 'old';
-        },
-        { tags: ['f'] },
-      );
-      await sleep(10);
+      const oldLoader = vi.fn(async () => {
+        await gate.promise;
+        return 'old';
+      });
+      const old = cache.getOrSet('flight', oldLoader, { tags: ['f'] });
+      await vi.waitFor(() => expect(oldLoader).toHaveBeenCalled());
       await cache.invalidateTags(['f']);
-      const late = cache.getOrSet('flight', async () => 'new', { tags: ['f'] });
-      await sleep(20);
+      const newLoader = vi.fn(async () => 'new');
+      const late = cache.getOrSet('flight', newLoader, { tags: ['f'] });
+      // The late caller runs its own load while the old one is still held (had it joined, this never happens).
+      await vi.waitFor(() => expect(newLoader).toHaveBeenCalled());
       gate.resolve();
       expect(await old).toBe('old');
       expect(await late).toBe('new');
@@ -230,32 +229,33 @@ export function describeCacheContract(name: string, options: () => CacheModuleOp
     });
 
     it('rounds fractional durations and rejects impossible ones, naming the key', async () => {
-      await cache.set('fraction', 'v', { ttl: 1.1 * 100 });
+      await cache.set('fraction', 'v', { ttl: 1.1 * 400 });
       expect(await cache.get('fraction')).toBe('v');
-      await sleep(150);
-      expect(await cache.get('fraction')).toBeUndefined();
+      await vi.waitFor(async () => expect(await cache.get('fraction')).toBeUndefined(), { timeout: 5000 });
       await expect(cache.set('nan', 'v', { ttl: Number.NaN })).rejects.toThrow(/ttl for "[^"]*:nan" must be between/);
       await expect(cache.getOrSet('neg', () => 'v', { grace: -1 })).rejects.toThrow(/grace/);
     });
 
     it('does not let a slow fill overwrite a delete or a newer set of the same key', async () => {
       const gate = deferred();
-      const slow = cache.getOrSet('k', async () => {
+      const loader = vi.fn(async () => {
         await gate.promise;
         return 'stale';
       });
-      await sleep(10);
+      const slow = cache.getOrSet('k', loader);
+      await vi.waitFor(() => expect(loader).toHaveBeenCalled());
       await cache.set('k', 'newer');
       gate.resolve();
       await slow;
       expect(await cache.get('k')).toBe('newer');
 
       const gate2 = deferred();
-      const slow2 = cache.getOrSet('d', async () => {
+      const loader2 = vi.fn(async () => {
         await gate2.promise;
         return 'stale';
       });
-      await sleep(10);
+      const slow2 = cache.getOrSet('d', loader2);
+      await vi.waitFor(() => expect(loader2).toHaveBeenCalled());
       await cache.delete('d');
       gate2.resolve();
       await slow2;
