@@ -105,6 +105,20 @@ export function describeCacheContract(
       expect(loader).toHaveBeenCalledTimes(1);
     });
 
+    it('gives callers whose shared load was refused one new load between them', async () => {
+      const gate = deferred();
+      const loader = vi.fn(async () => {
+        await gate.promise;
+        return 'v';
+      });
+      const calls = Array.from({ length: 5 }, () => cache.getOrSet('refused', loader, { tags: ['moved'] }));
+      await vi.waitFor(() => expect(loader).toHaveBeenCalled());
+      await cache.invalidateTags(['moved']); // the running load's result is refused
+      gate.resolve();
+      expect(await Promise.all(calls)).toEqual(Array(5).fill('v'));
+      expect(loader).toHaveBeenCalledTimes(2);
+    });
+
     it('gives every single-flight waiter the loader error', async () => {
       const gate = deferred();
       const loader = vi.fn(async () => {
