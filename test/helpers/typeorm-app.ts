@@ -3,7 +3,12 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { inject } from 'vitest';
-import { CacheModule, CacheService, type EntityInvalidationRule } from '../../src/cache/index.js';
+import {
+  CacheModule,
+  CacheService,
+  type EntityInvalidationRule,
+  type RedisModuleOptions,
+} from '../../src/cache/index.js';
 import { Widget } from '../fixtures/widget.entity.js';
 
 export const widgetRule: EntityInvalidationRule<Widget> = {
@@ -17,12 +22,15 @@ export interface TypeormCacheApp {
   dataSource: DataSource;
 }
 
-/** A Nest app with TypeORM (real Postgres), the cache (real Redis) and the invalidation subscriber. */
-export async function createTypeormCacheApp(prefix: string): Promise<TypeormCacheApp> {
+/**
+ * A Nest app with TypeORM (real Postgres), the cache (real Redis: the run's server unless `redis`
+ * says otherwise) and the invalidation subscriber.
+ */
+export async function createTypeormCacheApp(prefix: string, redis?: RedisModuleOptions): Promise<TypeormCacheApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       TypeOrmModule.forRoot({ type: 'postgres', url: inject('databaseUrl'), entities: [Widget] }),
-      CacheModule.forRoot({ isGlobal: true, prefix, redis: { url: inject('redisUrl') } }),
+      CacheModule.forRoot({ isGlobal: true, prefix, redis: redis ?? { url: inject('redisUrl') } }),
       // Two feature modules, as an app with several would have: one subscriber, both modules' rules.
       CacheModule.forFeature({}),
       CacheModule.forFeature({ rules: [widgetRule] }),
