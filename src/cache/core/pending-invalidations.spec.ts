@@ -19,3 +19,24 @@ describe('PendingInvalidations', () => {
     expect(pending.size).toBe(0);
   });
 });
+
+describe('PendingInvalidations while a replay is in flight', () => {
+  it('keeps an invalidation that failed again while its earlier failure was being replayed', async () => {
+    const pending = new PendingInvalidations('n:default');
+    pending.addDeps(['t:a']);
+    pending.addKeys(['k1']);
+    let answer!: () => void;
+    const l2 = {
+      bump: () => new Promise<void>((resolve) => (answer = resolve)),
+      delete: async () => 0,
+    };
+    const flushing = pending.flush(l2 as never, () => undefined);
+    // Meanwhile the same tag and key are invalidated again and that fails too: this one happened
+    // after the replay's bump was sent, so the replay does not cover it.
+    pending.addDeps(['t:a']);
+    pending.addKeys(['k1']);
+    answer();
+    await flushing;
+    expect(pending.size).toBe(2);
+  });
+});
