@@ -85,7 +85,10 @@ export class CacheFills {
   }
 }
 
-/** Runs the loader, cut off after `fill.timeout` ms: its signal aborts and the caller gets an error. */
+/**
+ * Runs the loader, cut off after `fill.timeout` ms: its signal aborts and the caller gets an error.
+ * Nothing is stored, so correctness is untouched; every caller of that flight gets the error.
+ */
 async function withTimeout(fill: Fill, loader: Loader<unknown>): Promise<unknown> {
   const controller = new AbortController();
   if (fill.timeout === 0) return loader(controller.signal);
