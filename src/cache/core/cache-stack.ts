@@ -13,12 +13,12 @@ import { LocalTier } from './local-tier.js';
 import { CacheFills, type FillResult } from './cache-fills.js';
 import { RemoteReads } from './remote-reads.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { fillOf, type Fill } from './fill.js';
+import { fillOf } from './fill.js';
 import { CacheWrites } from './cache-writes.js';
 import { PendingTagFence } from './pending-tag-fence.js';
 import type { NamespacePath } from './namespace-path.js';
 import { RemoteTier } from './remote-tier.js';
-import { SingleFlight } from './single-flight.js';
+import { KeyLoads } from './key-loads.js';
 import type { BusListener, CacheBus } from '../bus/index.js';
 import { BusLink, type BusState } from './bus-link.js';
 import { Telemetry } from './telemetry.js';
@@ -37,11 +37,7 @@ export class CacheStack {
   readonly l2: RemoteTier | undefined;
   private readonly reporter: ErrorReporter;
   private readonly codec: EntryCodec;
-  private readonly loads = new SingleFlight<FillResult>();
-  /** Concurrent misses of a key share one L2 read (see resolve). */
-  private readonly remoteReads = new SingleFlight<SharedEntry | undefined>();
-  /** Keys whose running load refreshes an expired entry (see resolve). */
-  private readonly refreshing = new Map<string, Promise<unknown>>();
+  private readonly loads: KeyLoads;
   private readonly local: LocalTier;
   private readonly telemetry: Telemetry;
   private readonly busLink: BusLink;
@@ -105,6 +101,7 @@ export class CacheStack {
       lock,
       config.maxValueBytes,
     );
+    this.loads = new KeyLoads(this.local, this.fills);
   }
 
   /** Connects the bus (see BusLink): until it is subscribed, L1 is bypassed. */
@@ -214,13 +211,10 @@ export class CacheStack {
     // An entry past its freshness: within grace (serve it, refresh behind) or kept for fail-safe.
     let kept = local;
     let keptLayer: 'l1' | 'l2' = 'l1';
-    // Reading L2 before joining a running load could outlast that load (slow Redis, busy process)
-    // and start a second one: join it now. Not a refresh behind an expired entry: this caller may
-    // be owed that entry (grace, fail-safe), and only a read tells whether it is still valid.
-    const running = kept === undefined && !this.refreshing.has(full) ? this.loads.joinable(full, canJoin) : undefined;
+    // A caller that missed joins a running load at once (see KeyLoads.running); else one shared L2 read.
+    const running = kept === undefined ? this.loads.running(full, canJoin) : undefined;
     if (running === undefined && this.l2) {
-      // Shared, so concurrent misses all reach the load below in the same tick and join one.
-      const remote = await this.remoteReads.run(full, () => this.reads!.one(full), this.local.mark(), canJoin);
+      const remote = await this.loads.read(full, () => this.reads!.one(full), canJoin);
       if (remote !== undefined && now < remote.freshUntil) return this.hit('l2', key, remote);
       if (kept === undefined && remote !== undefined) [kept, keptLayer] = [remote, 'l2'];
     }
@@ -231,8 +225,8 @@ export class CacheStack {
       ours = true;
       return this.failSafe.track(full, this.fills.locked(fill, loader));
     };
-    const load = running ?? this.loads.run(full, start, this.local.mark(), canJoin);
-    if (ours && kept !== undefined) this.markRefreshing(full, load);
+    const load = running ?? this.loads.run(full, start, canJoin);
+    if (ours && kept !== undefined) this.loads.markRefreshing(full, load);
     if (kept !== undefined && now < kept.staleUntil) {
       // Serve the stale value now; one background refresh replaces it. Its failure is counted once.
       if (ours) load.catch(() => this.stats.refreshFailures++);
@@ -248,43 +242,7 @@ export class CacheStack {
       return valueOf<T>(kept);
     }
     if (ours || result.stored) return valueOf<T>(result.entry);
-    return valueOf<T>(await this.reload(full, fill, loader, canJoin));
-  }
-
-  /** `load` runs behind an expired entry (grace or fail-safe) until it settles. */
-  private markRefreshing(full: string, load: Promise<unknown>): void {
-    this.refreshing.set(full, load);
-    const done = () => void (this.refreshing.get(full) === load && this.refreshing.delete(full));
-    load.then(done, done);
-  }
-
-  /**
-   * We joined a load whose result was refused (something it depends on moved while it ran, or it
-   * read inside an open transaction): that value may predate what this caller must see. The
-   * callers in this position share one new load (it starts after they all arrived); refused again,
-   * each runs its own, the only value it may be handed for sure.
-   */
-  private async reload(
-    full: string,
-    fill: Fill,
-    loader: Loader<unknown>,
-    canJoin: (mark: number) => boolean,
-  ): Promise<SharedEntry> {
-    let ours = false;
-    const start = () => {
-      ours = true;
-      return this.fills.locked(fill, loader);
-    };
-    const again = await this.loads.run(full, start, this.local.mark(), canJoin);
-    if (ours || again.stored) return again.entry;
-    return (
-      await this.loads.run(
-        full,
-        () => this.fills.locked(fill, loader),
-        this.local.mark(),
-        () => false,
-      )
-    ).entry;
+    return valueOf<T>(await this.loads.reload(full, fill, loader, canJoin));
   }
 
   async has(ns: NamespacePath, key: string): Promise<boolean> {
@@ -308,7 +266,6 @@ export class CacheStack {
     const result = await this.loads.run(
       full,
       () => this.fills.loadAndStore(fill, loader),
-      this.local.mark(),
       (mark) => this.local.unchangedSince(mark, full, fill.deps),
     );
     return { value: valueOf<T>(result.entry), stored: result.stored };
