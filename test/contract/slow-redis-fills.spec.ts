@@ -34,6 +34,30 @@ describe('fills on a Redis that answers late', () => {
     return instance.cache;
   };
 
+  it('replays an invalidation that did not reach Redis without waiting for another operation', async () => {
+    const prefix = uniquePrefix('replay');
+    const direct = await createCacheInstance({ prefix, l1: false, redis: { url: inject('redisUrl') } });
+    try {
+      const cache = await boot({
+        prefix,
+        circuitBreaker: { threshold: 1, window: 10_000, cooldown: 300 },
+        redis: { url: proxy.url, softTimeout: 50, commandTimeout: 150 },
+      });
+      await cache.set('k', 'old', { tags: ['t'] });
+      expect(await direct.cache.get('k')).toBe('old');
+      proxy.hold(); // one command runs out its hard timeout: the circuit opens
+      expect(await cache.get('other')).toBeUndefined();
+      await vi.waitFor(() => expect(cache.stats().l2!.circuit).toBe('open'));
+      proxy.release();
+      await cache.invalidateTags(['t']); // skipped while the circuit is open: not done, kept pending
+      expect(cache.stats().l2!.skipped).toBeGreaterThan(0);
+      // This instance does nothing more; the other must still stop seeing the old value.
+      await vi.waitFor(async () => expect(await direct.cache.get('k')).toBeUndefined(), { timeout: 5000 });
+    } finally {
+      await direct.close();
+    }
+  });
+
   for (const [name, extra] of variants) {
     describe(name, () => {
       it('runs the loader once for concurrent misses whose L2 reads all time out', async () => {

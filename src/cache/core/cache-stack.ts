@@ -131,6 +131,11 @@ export class CacheStack {
     await this.l2?.flushPending();
   }
 
+  /** Shutdown: stops retrying pending invalidations on a timer (flushPending is the last try). */
+  stopReplays(): void {
+    this.l2?.stop();
+  }
+
   /** The hit path is synchronous (no async frame); only a miss in L1 pays for one. */
   get<T>(ns: NamespacePath, key: string): Promise<T | undefined> {
     this.onAccess?.(ns.name, key);

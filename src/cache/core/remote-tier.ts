@@ -11,6 +11,13 @@ import { PendingInvalidations } from './pending-invalidations.js';
  */
 const SLOW_HOLD_MS = 1000;
 
+/**
+ * How soon invalidations that did not reach Redis are retried by themselves, ms: other instances
+ * may serve what they hide until then, so an idle instance must not hold them until its next
+ * operation (nor a Redis that got slow without disconnecting until a reconnect that never comes).
+ */
+const REPLAY_RETRY_MS = 1000;
+
 /** Receives the duration of each L2 operation (seconds) while `enabled`. */
 export interface OperationTimer {
   readonly enabled: boolean;
@@ -90,14 +97,14 @@ export class RemoteTier {
   async set(writes: readonly L2Write[]): Promise<boolean> {
     const notify = this.notify({ keys: writes.map((write) => write.key) });
     const done = await this.run('set', () => this.l2.set(writes, notify));
-    if (done === undefined) this.pending.addKeys(writes.map((write) => write.key));
+    if (done === undefined) this.keepPending(() => this.pending.addKeys(writes.map((write) => write.key)));
     return done !== undefined;
   }
 
   /** How many keys held an entry; undefined on failure (the delete is replayed later). */
   async delete(fulls: readonly string[]): Promise<number | undefined> {
     const removed = await this.run('delete', () => this.l2.delete(fulls, this.notify({ keys: fulls })));
-    if (removed === undefined) this.pending.addKeys(fulls);
+    if (removed === undefined) this.keepPending(() => this.pending.addKeys(fulls));
     return removed;
   }
 
@@ -108,12 +115,13 @@ export class RemoteTier {
 
   /**
    * True when bumped; false on failure (hard timeout, error, open circuit): not done. It is kept
-   * pending and replayed before this instance's next Redis operation, so no read or fill of this
-   * instance passes Redis before it; the local fence has it at once. No soft timeout here.
+   * pending and replayed before this instance's next Redis operation (and every REPLAY_RETRY_MS),
+   * so no read or fill of this instance passes Redis before it; the local fence has it at once.
+   * No soft timeout here.
    */
   async bump(deps: readonly string[]): Promise<boolean> {
     const done = await this.run('invalidate', () => this.l2.bump(deps, this.notify({ deps })));
-    if (done === undefined) this.pending.addDeps(deps);
+    if (done === undefined) this.keepPending(() => this.pending.addDeps(deps));
     return done !== undefined;
   }
 
@@ -134,6 +142,35 @@ export class RemoteTier {
     if (this.slowUntil === 0 || Date.now() >= this.slowUntil) return false;
     this.slowSkips++;
     return true;
+  }
+
+  private replayTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  /** No more replays of its own (shutdown; the last one is flushPending's). */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.replayTimer);
+  }
+
+  private keepPending(add: () => void): void {
+    add();
+    this.replayLater();
+  }
+
+  /** Retries pending invalidations every REPLAY_RETRY_MS until they reached Redis. */
+  private replayLater(): void {
+    if (this.replayTimer !== undefined || this.stopped) return;
+    this.replayTimer = setTimeout(() => {
+      this.replayTimer = undefined;
+      if (this.pending.size === 0) return;
+      // run() never rejects: a failure is counted and logged there, and the next try scheduled.
+      this.run('invalidate', async () => true).then(
+        () => this.pending.size > 0 && this.replayLater(),
+        () => this.replayLater(),
+      );
+    }, REPLAY_RETRY_MS);
+    this.replayTimer.unref();
   }
 
   /** Replays what failed while Redis was down; called when the client (re)connects. */
