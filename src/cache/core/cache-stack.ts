@@ -268,11 +268,14 @@ export class CacheStack {
     const full = ns.keyOf(key);
     const fill = fillOf(this.config, ns, key, full, options);
     // Not through the fill lock: it would hand back the entry that is still fresh, the one to replace.
-    const result = await this.loads.run(
+    const load = this.loads.run(
       full,
       () => this.fills.loadAndStore(fill, loader),
       (mark) => this.local.unchangedSince(mark, full, fill.deps),
     );
+    // Callers arriving meanwhile still read L2: an entry kept for fail-safe may answer if it fails.
+    this.loads.markRefreshing(full, load);
+    const result = await load;
     return { value: valueOf<T>(result.entry), stored: result.stored };
   }
 
