@@ -49,7 +49,7 @@ export function describeConsistencyChecker(name: string, setup: CheckerSetup): v
  */
 export function describeStressedConsistencyChecker(topology: string, stressed: () => StressedRedis): void {
   describeConsistencyChecker(`${topology}, replies jittered, soft timeouts firing`, {
-    operations: 3000,
+    operations: 2000,
     redis: () => stressed().redis({ softTimeout: 15 }),
     softTimeouts: true,
   });
@@ -165,5 +165,5 @@ function defineChecker(OPERATIONS: number, seed: number, { redis, softTimeouts }
     expect([...seenByB.values()].reduce((x, y) => x + y)).toBeGreaterThan(0);
     expect(a.cache.stats().l1!.hits + b.cache.stats().l1!.hits).toBeGreaterThan(0);
     if (softTimeouts) expect(a.cache.stats().l2!.softTimeouts + b.cache.stats().l2!.softTimeouts).toBeGreaterThan(0);
-  });
+  }, 180_000); // thousands of operations on a slowed Redis and a busy machine
 }
