@@ -209,7 +209,10 @@ export function describeCacheContract(
       expect(cache.stats().staleHits).toBe(2);
       await vi.waitFor(() => expect(loader).toHaveBeenCalledTimes(2)); // one refresh for both stale reads
       gate.resolve();
-      await vi.waitFor(async () => expect(await cache.get('g')).toBe('v2'), { timeout: 10_000 });
+      // The refresh replaced it (read within grace: its 100 ms ttl may pass before a slow poll).
+      await vi.waitFor(async () => expect(await cache.getOrSet('g', loader, options)).toBe('v2'), {
+        timeout: 10_000,
+      });
     });
 
     it('never serves an invalidated entry, even within grace', async () => {

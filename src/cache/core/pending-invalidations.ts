@@ -42,6 +42,17 @@ export class PendingInvalidations {
    * way stays pending: that invalidation came after the replay's, which does not cover it.
    */
   async flush(l2: L2Cache, notify: (message: BusMessage) => Notify | undefined): Promise<void> {
+    // Concurrent operations share one replay (each would bump and announce the same list again);
+    // one that joined a replay whose list predates what is pending now runs, or joins, one more.
+    for (let round = 0; round < 2 && this.size > 0; round++) {
+      this.flushing ??= this.replay(l2, notify).finally(() => (this.flushing = undefined));
+      await this.flushing;
+    }
+  }
+
+  private flushing: Promise<void> | undefined;
+
+  private async replay(l2: L2Cache, notify: (message: BusMessage) => Notify | undefined): Promise<void> {
     const deps = new Map(this.deps);
     const keys = new Map(this.keys);
     if (deps.size > 0) await l2.bump([...deps.keys()], notify({ deps: [...deps.keys()] }));
