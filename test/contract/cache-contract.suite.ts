@@ -205,8 +205,14 @@ export function describeCacheContract(
         },
         { timeout: 5000, interval: 20 },
       );
-      expect(await cache.getOrSet('g', loader, options)).toBe('v1');
-      expect(cache.stats().staleHits).toBe(2);
+      // L1 and L2 may disagree for a moment on when it expired: a plain hit in between is fine.
+      await vi.waitFor(
+        async () => {
+          expect(await cache.getOrSet('g', loader, options)).toBe('v1');
+          expect(cache.stats().staleHits).toBe(2);
+        },
+        { timeout: 5000, interval: 20 },
+      );
       await vi.waitFor(() => expect(loader).toHaveBeenCalledTimes(2)); // one refresh for both stale reads
       gate.resolve();
       // The refresh replaced it (read within grace: its 100 ms ttl may pass before a slow poll).
