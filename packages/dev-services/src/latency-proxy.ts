@@ -10,6 +10,11 @@ export interface LatencyProxy {
   url: string;
   /** Every reply chunk from now on waits this many ms (0: none). */
   delay(ms: number): void;
+  /**
+   * Every reply chunk from now on also waits a random 0…`ms` ms (0: none), each connection's
+   * replies still in order: a busy network or server, for the stress runs.
+   */
+  jitter(ms: number, random?: () => number): void;
   /** Replies are kept back until `release()`. */
   hold(): void;
   /** Sends what was kept back (in order) and stops holding. */
@@ -20,13 +25,24 @@ export interface LatencyProxy {
 export async function startLatencyProxy(target: string): Promise<LatencyProxy> {
   const upstream = new URL(target);
   let delayMs = 0;
+  let jitterMs = 0;
+  let randomOf: () => number = Math.random;
   let held: (() => void)[] | undefined;
   const sockets = new Set<Socket>();
 
+  /** Each connection's replies in flight: a jittered chunk waits for the ones before it. */
+  const queues = new WeakMap<Socket, Promise<void>>();
   const deliver = (client: Socket, chunk: Buffer) => {
     const send = () => void (client.destroyed || client.write(chunk));
     // Order is kept: every chunk gets the same delay, and held chunks are released in sequence.
-    const later = delayMs > 0 ? () => void setTimeout(send, delayMs) : send;
+    const later = () => {
+      if (jitterMs === 0) return delayMs > 0 ? void setTimeout(send, delayMs) : send();
+      // Due at a random time, but never before the chunk ahead of it (the chain keeps the order).
+      const due = Date.now() + delayMs + randomOf() * jitterMs;
+      const previous = queues.get(client) ?? Promise.resolve();
+      const wait = () => new Promise<void>((r) => setTimeout(r, Math.max(0, due - Date.now())));
+      queues.set(client, previous.then(wait).then(send));
+    };
     if (held) held.push(later);
     else later();
   };
@@ -50,6 +66,10 @@ export async function startLatencyProxy(target: string): Promise<LatencyProxy> {
   return {
     url: `redis://127.0.0.1:${port}${upstream.pathname}`,
     delay: (ms) => void (delayMs = ms),
+    jitter: (ms, random = Math.random) => {
+      jitterMs = ms;
+      randomOf = random;
+    },
     hold: () => void (held ??= []),
     release: () => {
       const pending = held ?? [];

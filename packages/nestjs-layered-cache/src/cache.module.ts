@@ -172,6 +172,7 @@ export class CacheModule extends ConfigurableModuleClass implements NestModule, 
     this.redis?.client.off('ready', this.onRedisReady);
     // Last chance for invalidations that failed during an outage (bounded by the command timeout).
     await this.stack.flushPending();
+    this.stack.stopReplays();
     await this.bus?.close();
     await this.redis?.close();
   }

@@ -32,14 +32,26 @@ export class CacheFills {
     private readonly maxValueBytes: number,
   ) {}
 
+  /** Keys whose cross-instance lock a load of this process holds, and how many such loads. */
+  private readonly holding = new Map<string, number>();
+
   /** Loads under the cross-instance lock (when there is one) and stores the result. */
   async locked(fill: Fill, loader: Loader<unknown>): Promise<FillResult> {
+    // A second load of a key here (its callers could not join the first) would only wait for our
+    // own lock, then load anyway: it loads at once.
+    if (this.holding.has(fill.full)) return this.loadAndStore(fill, loader);
     const outcome = this.lock ? await this.lock.acquire(fill.full) : {};
     if ('entry' in outcome) return { entry: outcome.entry, stored: true };
+    if ('token' in outcome) this.holding.set(fill.full, (this.holding.get(fill.full) ?? 0) + 1);
     try {
       return await this.loadAndStore(fill, loader);
     } finally {
-      if ('token' in outcome) this.lock!.release(fill.full, outcome.token);
+      if ('token' in outcome) {
+        const left = this.holding.get(fill.full)! - 1;
+        if (left > 0) this.holding.set(fill.full, left);
+        else this.holding.delete(fill.full);
+        this.lock!.release(fill.full, outcome.token);
+      }
     }
   }
 
@@ -73,7 +85,10 @@ export class CacheFills {
   }
 }
 
-/** Runs the loader, cut off after `fill.timeout` ms: its signal aborts and the caller gets an error. */
+/**
+ * Runs the loader, cut off after `fill.timeout` ms: its signal aborts and the caller gets an error.
+ * Nothing is stored, so correctness is untouched; every caller of that flight gets the error.
+ */
 async function withTimeout(fill: Fill, loader: Loader<unknown>): Promise<unknown> {
   const controller = new AbortController();
   if (fill.timeout === 0) return loader(controller.signal);

@@ -19,7 +19,7 @@ import { CacheWrites } from './cache-writes.js';
 import { PendingTagFence } from './pending-tag-fence.js';
 import type { NamespacePath } from './namespace-path.js';
 import { RemoteTier } from './remote-tier.js';
-import { SingleFlight } from './single-flight.js';
+import { KeyLoads } from './key-loads.js';
 import type { BusListener, CacheBus } from '../bus/index.js';
 import { BusLink, type BusState } from './bus-link.js';
 import { Telemetry } from './telemetry.js';
@@ -38,7 +38,7 @@ export class CacheStack {
   readonly l2: RemoteTier | undefined;
   private readonly reporter: ErrorReporter;
   private readonly codec: EntryCodec;
-  private readonly loads = new SingleFlight<FillResult>();
+  private readonly loads: KeyLoads;
   private readonly local: LocalTier;
   private readonly telemetry: Telemetry;
   private readonly busLink: BusLink;
@@ -102,6 +102,7 @@ export class CacheStack {
       lock,
       config.maxValueBytes,
     );
+    this.loads = new KeyLoads(this.local, this.fills);
   }
 
   /** Connects the bus (see BusLink): until it is subscribed, L1 is bypassed. */
@@ -134,6 +135,11 @@ export class CacheStack {
   /** Replays invalidations that failed while Redis was down; called when the client reconnects. */
   async flushPending(): Promise<void> {
     await this.l2?.flushPending();
+  }
+
+  /** Shutdown: stops retrying pending invalidations on a timer (flushPending is the last try). */
+  stopReplays(): void {
+    this.l2?.stop();
   }
 
   /** The hit path is synchronous (no async frame); only a miss in L1 pays for one. */
@@ -217,7 +223,8 @@ export class CacheStack {
 
   /**
    * L1 missed or is stale: L2, then grace, then the (single-flight) loader; if that fails, an
-   * expired entry kept for fail-safe stands in for it.
+   * expired entry kept for fail-safe stands in for it. Concurrent misses of a key share one L2 read
+   * and one load whatever the scheduling: a caller arriving while a load runs joins it at once.
    */
   private async resolve<T>(
     ns: NamespacePath,
@@ -228,26 +235,28 @@ export class CacheStack {
     loader: Loader<T>,
     options: CacheSetOptions,
   ): Promise<T> {
+    const fill = fillOf(this.config, ns, key, full, options);
+    // Never join a read or load that started before an invalidation this caller has already seen.
+    const canJoin = (mark: number) => this.local.unchangedSince(mark, full, fill.deps);
     // An entry past its freshness: within grace (serve it, refresh behind) or kept for fail-safe.
     let kept = local;
     let keptLayer: 'l1' | 'l2' = 'l1';
-    if (this.l2) {
-      const remote = await this.reads!.one(full);
+    // A caller that missed joins a running load at once (see KeyLoads.running); else one shared L2 read.
+    const running = kept === undefined ? this.loads.running(full, canJoin) : undefined;
+    if (running === undefined && this.l2) {
+      const remote = await this.loads.read(full, () => this.reads!.one(full), canJoin);
       if (remote !== undefined && now < remote.freshUntil) return this.hit('l2', key, remote);
       if (kept === undefined && remote !== undefined) [kept, keptLayer] = [remote, 'l2'];
     }
     // The loader failed moments ago: the kept entry answers until its backoff ends.
     if (kept !== undefined && this.failSafe.backingOff(full, now)) return this.standIn(keptLayer, key, kept);
-    const fill = fillOf(this.config, ns, key, full, options);
     let ours = false;
     const start = () => {
       ours = true;
       return this.failSafe.track(full, this.fills.locked(fill, loader));
     };
-    // Never join a load that started before an invalidation this caller has already seen.
-    const load = this.loads.run(full, start, this.local.mark(), (mark) =>
-      this.local.unchangedSince(mark, full, fill.deps),
-    );
+    const load = running ?? this.loads.run(full, start, canJoin);
+    if (ours && kept !== undefined) this.loads.markRefreshing(full, load);
     if (kept !== undefined && now < kept.staleUntil) {
       // Serve the stale value now; one background refresh replaces it. Its failure is counted once.
       if (ours) load.catch(() => this.stats.refreshFailures++);
@@ -263,15 +272,7 @@ export class CacheStack {
       return valueOf<T>(kept);
     }
     if (ours || result.stored) return valueOf<T>(result.entry);
-    // We joined a load whose result was refused (something it depends on moved while it ran, or it
-    // read inside an open transaction): that value may predate what this caller must see.
-    const own = await this.loads.run(
-      full,
-      () => this.fills.locked(fill, loader),
-      this.local.mark(),
-      () => false,
-    );
-    return valueOf<T>(own.entry);
+    return valueOf<T>(await this.loads.reload(full, fill, loader, canJoin));
   }
 
   async has(ns: NamespacePath, key: string): Promise<boolean> {
@@ -292,12 +293,14 @@ export class CacheStack {
     const full = ns.keyOf(key);
     const fill = fillOf(this.config, ns, key, full, options);
     // Not through the fill lock: it would hand back the entry that is still fresh, the one to replace.
-    const result = await this.loads.run(
+    const load = this.loads.run(
       full,
       () => this.fills.loadAndStore(fill, loader),
-      this.local.mark(),
       (mark) => this.local.unchangedSince(mark, full, fill.deps),
     );
+    // Callers arriving meanwhile still read L2: an entry kept for fail-safe may answer if it fails.
+    this.loads.markRefreshing(full, load);
+    const result = await load;
     return { value: valueOf<T>(result.entry), stored: result.stored };
   }
 

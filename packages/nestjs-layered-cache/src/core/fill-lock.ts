@@ -3,9 +3,12 @@ import type { CacheStats } from './cache-stats.js';
 import type { RemoteTier } from './remote-tier.js';
 
 export interface FillLockOptions {
-  /** How long a lock lives if its holder never releases it (crash), ms. */
+  /** How long a lock lives if its holder never releases it (crash), ms. Expiry: another load, no more. */
   ttl: number;
-  /** How long an instance waits for another's fill before loading itself, ms. */
+  /**
+   * How long an instance waits for another's fill before loading itself, ms. When it runs out the
+   * load runs anyway: one more loader call; its store is compare-and-set like any other.
+   */
   maxWait: number;
 }
 

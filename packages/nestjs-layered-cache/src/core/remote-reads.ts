@@ -20,8 +20,10 @@ export class RemoteReads {
   /** One L2 round trip; fresh and stale entries are refilled into L1; undecodable ones are dropped. */
   async many(fulls: readonly string[]): Promise<(SharedEntry | undefined)[]> {
     const started = this.local.mark();
-    const raw = (await this.l2.read(fulls)) ?? [];
+    // Redis measured the remaining lifetimes no earlier than this: counting from the reply instead
+    // would add the read's latency (up to the soft or hard timeout) to every entry's freshness.
     const now = Date.now();
+    const raw = (await this.l2.read(fulls)) ?? [];
     return raw.map((item, i) => {
       const full = fulls[i]!;
       if (item === undefined || item.pttl <= 0) return undefined;

@@ -4,8 +4,19 @@ import type { ErrorReporter } from './error-reporter.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { PendingInvalidations } from './pending-invalidations.js';
 
-/** How long one soft timeout marks Redis as slow (unless an operation answers in time sooner), ms. */
+/**
+ * How long one soft timeout marks Redis as slow (unless an operation answers in time sooner), ms.
+ * Correctness when it applies: none lost. Fills skip the lock (more loads across instances) and
+ * the L2 write (the value reaches this L1 only, and only if the local fence saw no invalidation).
+ */
 const SLOW_HOLD_MS = 1000;
+
+/**
+ * How soon invalidations that did not reach Redis are retried by themselves, ms: other instances
+ * may serve what they hide until then, so an idle instance must not hold them until its next
+ * operation (nor a Redis that got slow without disconnecting until a reconnect that never comes).
+ */
+const REPLAY_RETRY_MS = 1000;
 
 /** Receives the duration of each L2 operation (seconds) while `enabled`. */
 export interface OperationTimer {
@@ -43,10 +54,15 @@ export class RemoteTier {
     return this.pending.overflows;
   }
 
+  /** Soft timeout: a miss (the loader answers). A miss never serves anything stale. */
   read(fulls: readonly string[]): Promise<(L2RawEntry | undefined)[] | undefined> {
     return this.soft(this.run('read', () => this.l2.read(fulls)));
   }
 
+  /**
+   * Soft timeout: no token, so the fill is never written to L2 (no versions, no compare-and-set);
+   * it may enter this L1 only if the local fence saw nothing it depends on invalidated meanwhile.
+   */
   beginFill(full: string, deps: readonly string[], ttl: number): Promise<FillToken | undefined> {
     if (this.slowNow()) return Promise.resolve(undefined);
     return this.soft(this.run('fill', () => this.l2.beginFill(full, deps, ttl)));
@@ -54,13 +70,17 @@ export class RemoteTier {
 
   /**
    * True when stored, false when refused (something moved), undefined when Redis failed or was too
-   * slow (the caller then decides by its local fence; a late commit is still compare-and-set).
+   * slow (the caller then decides by its local fence; a late commit is still compare-and-set, so
+   * Redis never keeps a value an invalidation it has applied was meant to hide).
    */
   commitFill(token: FillToken, write: L2Write): Promise<boolean | undefined> {
     return this.soft(this.run('fill', () => this.l2.commitFill(token, write)));
   }
 
-  /** A lock token, null when another instance holds the lock, undefined when Redis failed. */
+  /**
+   * A lock token, null when another instance holds the lock, undefined when Redis failed or was
+   * too slow: the fill loads without the lock (efficiency only; a lock granted late is released).
+   */
   tryLock(full: string, ttl: number): Promise<string | null | undefined> {
     if (this.slowNow()) return Promise.resolve(undefined);
     const attempt = this.run('lock', async () => (await this.l2.tryLock(full, ttl)) ?? false);
@@ -79,14 +99,14 @@ export class RemoteTier {
   async set(writes: readonly L2Write[]): Promise<boolean> {
     const notify = this.notify({ keys: writes.map((write) => write.key) });
     const done = await this.run('set', () => this.l2.set(writes, notify));
-    if (done === undefined) this.pending.addKeys(writes.map((write) => write.key));
+    if (done === undefined) this.keepPending(() => this.pending.addKeys(writes.map((write) => write.key)));
     return done !== undefined;
   }
 
   /** How many keys held an entry; undefined on failure (the delete is replayed later). */
   async delete(fulls: readonly string[]): Promise<number | undefined> {
     const removed = await this.run('delete', () => this.l2.delete(fulls, this.notify({ keys: fulls })));
-    if (removed === undefined) this.pending.addKeys(fulls);
+    if (removed === undefined) this.keepPending(() => this.pending.addKeys(fulls));
     return removed;
   }
 
@@ -95,10 +115,15 @@ export class RemoteTier {
     return this.run('invalidate', () => this.l2.deleteMatching(pattern, (keys) => this.notify({ keys })));
   }
 
-  /** True when bumped; false on failure (the bump is replayed later). */
+  /**
+   * True when bumped; false on failure (hard timeout, error, open circuit): not done. It is kept
+   * pending and replayed before this instance's next Redis operation (and every REPLAY_RETRY_MS),
+   * so no read or fill of this instance passes Redis before it; the local fence has it at once.
+   * No soft timeout here.
+   */
   async bump(deps: readonly string[]): Promise<boolean> {
     const done = await this.run('invalidate', () => this.l2.bump(deps, this.notify({ deps })));
-    if (done === undefined) this.pending.addDeps(deps);
+    if (done === undefined) this.keepPending(() => this.pending.addDeps(deps));
     return done !== undefined;
   }
 
@@ -119,6 +144,35 @@ export class RemoteTier {
     if (this.slowUntil === 0 || Date.now() >= this.slowUntil) return false;
     this.slowSkips++;
     return true;
+  }
+
+  private replayTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  /** No more replays of its own (shutdown; the last one is flushPending's). */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.replayTimer);
+  }
+
+  private keepPending(add: () => void): void {
+    add();
+    this.replayLater();
+  }
+
+  /** Retries pending invalidations every REPLAY_RETRY_MS until they reached Redis. */
+  private replayLater(): void {
+    if (this.replayTimer !== undefined || this.stopped) return;
+    this.replayTimer = setTimeout(() => {
+      this.replayTimer = undefined;
+      if (this.pending.size === 0) return;
+      // run() never rejects: a failure is counted and logged there, and the next try scheduled.
+      this.run('invalidate', async () => true).then(
+        () => this.pending.size > 0 && this.replayLater(),
+        () => this.replayLater(),
+      );
+    }, REPLAY_RETRY_MS);
+    this.replayTimer.unref();
   }
 
   /** Replays what failed while Redis was down; called when the client (re)connects. */

@@ -11,8 +11,18 @@ export class SingleFlight<T = unknown> {
    * @param canJoin   whether a running flight that started at `mark` can answer this caller
    */
   run(key: string, work: () => Promise<T>, startedAt = 0, canJoin?: (mark: number) => boolean): Promise<T> {
+    return this.joinable(key, canJoin) ?? this.start(key, work, startedAt);
+  }
+
+  /** The running flight of `key` if this caller may join it, else undefined (nothing starts). */
+  joinable(key: string, canJoin?: (mark: number) => boolean): Promise<T> | undefined {
     const existing = this.running.get(key);
-    if (existing !== undefined && (canJoin === undefined || canJoin(existing.startedAt))) return existing.promise;
+    return existing !== undefined && (canJoin === undefined || canJoin(existing.startedAt))
+      ? existing.promise
+      : undefined;
+  }
+
+  private start(key: string, work: () => Promise<T>, startedAt: number): Promise<T> {
     const flight = {
       startedAt,
       promise: work().finally(() => {

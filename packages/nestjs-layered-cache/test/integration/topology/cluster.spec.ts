@@ -5,6 +5,9 @@ import { createRedisClient, type CacheModuleOptions, type RedisModuleOptions } f
 import { RedisSessionStore } from '../../../src/session/index.js';
 import { CacheWarmingService } from '../../../src/warming/index.js';
 import { describeCacheContract } from '../../contract/cache-contract.suite.js';
+import { describeStressedCacheContract } from '../../contract/cache-stress.suite.js';
+import { describeStressedConsistencyChecker } from '../../consistency/consistency-checker.suite.js';
+import { stressCluster, type StressedRedis } from '../../helpers/stressed-redis.js';
 import { createCacheInstance, sleep, uniquePrefix, type CacheInstance } from '../../helpers/cache-instance.js';
 import { startRedisCluster, type LocalRedisCluster } from '@internal/dev-services';
 import { bootWarmingApp, Counters } from '../warming/warming.app.js';
@@ -41,8 +44,17 @@ describe('on Redis Cluster (3 masters)', () => {
   describeCacheContract('L1 + L2 on Redis Cluster', () => onCluster());
   describeCacheContract('L2 only on Redis Cluster', () => onCluster({ l1: false }));
 
+  describe('stress: every master behind a proxy jittering its replies', () => {
+    let stressed: StressedRedis;
+    beforeAll(async () => void (stressed = await stressCluster(cluster)));
+    afterAll(() => stressed?.close());
+    describeStressedCacheContract('Redis Cluster', () => stressed);
+    describeStressedConsistencyChecker('Redis Cluster', () => stressed);
+  });
+
   it('keeps two instances consistent: bus, tags, stampede lock and pattern invalidation', async () => {
-    const options = onCluster();
+    // One load across both is what the lock buys; a soft timeout (a busy machine) trades it away by design.
+    const options = onCluster({ redis: { ...redis(), softTimeout: 3000 } });
     const [a, b] = [await instance(options), await instance(options)];
     let loads = 0;
     const loader = async () => {

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CacheModuleOptions, RedisModuleOptions } from '../../../src/index.js';
 import { describeCacheContract } from '../../contract/cache-contract.suite.js';
+import { describeStressedCacheContract } from '../../contract/cache-stress.suite.js';
+import { describeStressedConsistencyChecker } from '../../consistency/consistency-checker.suite.js';
+import { stressSentinel, type StressedRedis } from '../../helpers/stressed-redis.js';
 import { createCacheInstance, sleep, uniquePrefix, type CacheInstance } from '../../helpers/cache-instance.js';
 import { startRedisSentinel, type LocalRedisSentinel } from '@internal/dev-services';
 
@@ -26,6 +29,15 @@ describe('on Redis Sentinel', () => {
   });
 
   describeCacheContract('L1 + L2 on Redis Sentinel', () => ({ prefix: uniquePrefix('sentinel'), redis: redis() }));
+
+  // Before the failover case below: these reach the master through a proxy fixed at start.
+  describe('stress: the master behind a proxy jittering its replies', () => {
+    let stressed: StressedRedis;
+    beforeAll(async () => void (stressed = await stressSentinel(sentinel)));
+    afterAll(() => stressed?.close());
+    describeStressedCacheContract('Redis Sentinel', () => stressed);
+    describeStressedConsistencyChecker('Redis Sentinel', () => stressed);
+  });
 
   it('keeps answering through a failover, then uses the new master', async () => {
     const prefix = uniquePrefix('failover');
