@@ -1,3 +1,4 @@
+import { BatchReads } from './batch-reads.js';
 import type { Logger } from '@nestjs/common';
 import { CacheEvents } from '../events/cache-events.js';
 import type { L1Cache, SharedEntry } from '../l1/l1-cache.js';
@@ -47,6 +48,7 @@ export class CacheStack {
   private readonly fills: CacheFills;
   /** Present when there is an L2. */
   private readonly reads: RemoteReads | undefined;
+  private readonly batch: BatchReads;
   /** Tags of uncommitted transactions in this process; see PendingTagFence. */
   readonly pendingTags: PendingTagFence;
   readonly failSafe: FailSafe;
@@ -78,6 +80,7 @@ export class CacheStack {
         config.softTimeout,
       );
     this.reads = this.l2 && new RemoteReads(this.l2, this.local, this.codec, this.stats);
+    this.batch = new BatchReads(this.local, this.reads, this.telemetry);
     this.writes = new CacheWrites(config, this.codec, this.local, this.l2, this.busLink, this.telemetry);
     this.pendingTags = new PendingTagFence(config.maxTransactionHold, (tags) => {
       logger.warn(
@@ -171,7 +174,7 @@ export class CacheStack {
   }
 
   mget<T>(ns: NamespacePath, keys: readonly string[]): Promise<(T | undefined)[]> {
-    return this.mgetAs(ns, keys, (value: T) => value);
+    return this.batch.read(ns, keys, (value: T) => value);
   }
 
   /** Like `mget`, with the instant each value stops being fresh (cache-manager's `expires`). */
@@ -179,33 +182,7 @@ export class CacheStack {
     ns: NamespacePath,
     keys: readonly string[],
   ): Promise<({ value: T; expiresAt: number } | undefined)[]> {
-    return this.mgetAs(ns, keys, (value: T, expiresAt) => ({ value, expiresAt }));
-  }
-
-  private async mgetAs<T, R>(
-    ns: NamespacePath,
-    keys: readonly string[],
-    as: (value: T, freshUntil: number) => R,
-  ): Promise<(R | undefined)[]> {
-    const now = Date.now();
-    const fulls = keys.map((key) => ns.keyOf(key));
-    // Filled, not sparse: a miss is an element (`for…in`, as Keyv iterates, skips holes).
-    const out = new Array<R | undefined>(keys.length).fill(undefined);
-    const remoteAt: number[] = [];
-    fulls.forEach((full, i) => {
-      const local = this.local.lookup(full, now);
-      if (local !== undefined && now < local.freshUntil)
-        out[i] = as(this.hit<T>('l1', keys[i]!, local), local.freshUntil);
-      else remoteAt.push(i);
-    });
-    const remote = this.l2 && remoteAt.length > 0 ? await this.reads!.many(remoteAt.map((i) => fulls[i]!)) : [];
-    remoteAt.forEach((i, j) => {
-      const entry = remote[j];
-      if (entry !== undefined && now < entry.freshUntil)
-        out[i] = as(this.hit<T>('l2', keys[i]!, entry), entry.freshUntil);
-      else this.miss(keys[i]!);
-    });
-    return out;
+    return this.batch.read(ns, keys, (value: T, expiresAt) => ({ value, expiresAt }));
   }
 
   getOrSet<T>(ns: NamespacePath, key: string, loader: Loader<T>, options?: CacheSetOptions): Promise<T> {
