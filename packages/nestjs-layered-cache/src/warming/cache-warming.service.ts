@@ -12,7 +12,7 @@ import type { L2Inspector } from '../l2/l2-inspector.js';
 import { AccessTracker, type HotKey } from './access-tracker.js';
 import { ReadThroughRegistry } from './read-through.registry.js';
 import { RunContext } from './warm-context.js';
-import { WarmerRegistry, type RegisteredWarmer } from './warmer-registry.explorer.js';
+import { WarmerRegistry, warmJobOptions } from './warmer-registry.explorer.js';
 import { CACHE_WARMING_OPTIONS } from './warming.constants.js';
 import type { CacheWarmingOptions, WarmContext, WarmJobData, WarmJobResult } from './warming.interface.js';
 import { WarmingEvents } from './warming.events.js';
@@ -141,7 +141,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
   async enqueue(names?: readonly string[]): Promise<{ warmer: string; jobId: string }[]> {
     const warmers = names?.length ? names.map((n) => this.registry.get(n)!) : this.registry.all();
     const jobs = await Promise.all(
-      warmers.map((w) => this.queue.add('warm', { warmer: w.options.name, reason: 'manual' }, jobOptions(w))),
+      warmers.map((w) => this.queue.add('warm', { warmer: w.options.name, reason: 'manual' }, warmJobOptions(w))),
     );
     return jobs.map((job, i) => ({ warmer: warmers[i]!.options.name, jobId: job.id! }));
   }
@@ -216,7 +216,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
       await this.queue.upsertJobScheduler(
         id,
         typeof schedule === 'number' ? { every: schedule } : { pattern: schedule },
-        { name: 'warm', data: { warmer: name, reason: 'schedule' }, opts: jobOptions(warmer) },
+        { name: 'warm', data: { warmer: name, reason: 'schedule' }, opts: warmJobOptions(warmer) },
       );
     }
     for (const scheduler of await this.queue.getJobSchedulers(0, -1)) {
@@ -236,7 +236,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
     for (const warmer of this.registry.all().filter((w) => w.options.onStartup)) {
       const claim = `${this.lastKey}:startup:${deployment}:${warmer.options.name}`;
       if ((await client.set(claim, '1', 'EX', 7 * 24 * 3600, 'NX')) !== 'OK') continue;
-      await this.queue.add('warm', { warmer: warmer.options.name, reason: 'startup' }, jobOptions(warmer));
+      await this.queue.add('warm', { warmer: warmer.options.name, reason: 'startup' }, warmJobOptions(warmer));
     }
   }
 
@@ -293,14 +293,4 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
         .catch(() => undefined),
     );
   }
-}
-
-function jobOptions(warmer: RegisteredWarmer) {
-  return {
-    priority: warmer.options.priority,
-    attempts: warmer.options.attempts ?? 3,
-    backoff: { type: 'exponential' as const, delay: 1000 },
-    removeOnComplete: { count: 200 },
-    removeOnFail: { count: 500 },
-  };
 }

@@ -43,3 +43,14 @@ export class WarmerRegistry {
     return [...this.warmers.values()];
   }
 }
+
+/** BullMQ options of a warmer's jobs: its priority and attempts, exponential backoff, bounded history. */
+export function warmJobOptions(warmer: RegisteredWarmer) {
+  return {
+    priority: warmer.options.priority,
+    attempts: warmer.options.attempts ?? 3,
+    backoff: { type: 'exponential' as const, delay: 1000 },
+    removeOnComplete: { count: 200 },
+    removeOnFail: { count: 500 },
+  };
+}
