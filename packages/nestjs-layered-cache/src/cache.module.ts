@@ -8,8 +8,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import type { CacheModuleOptions } from './cache-options.interface.js';
-import { validateCacheOptions } from './cache-options.schema.js';
+import { resolveCacheOptions, type ResolvedCacheOptions } from './options/cache-options.resolve.js';
 import {
   asyncDefinition,
   CACHE_MODULE_OPTIONS,
@@ -20,6 +19,7 @@ import {
 import {
   CACHE_BUS,
   CACHE_L2_INSPECTOR,
+  CACHE_OPTIONS,
   CACHE_PREFIX,
   CACHE_REDIS,
   CACHE_ROOT_NAMESPACE,
@@ -34,18 +34,11 @@ import { HttpCacheEdge } from './http/http-cache.edge.js';
 import { CacheService } from './cache.service.js';
 import { CacheStack } from './core/cache-stack.js';
 import type { BackgroundTask } from './errors/background-task.js';
-import { isOutage } from './core/fail-safe.js';
 import { NamespacePath } from './core/namespace-path.js';
-import { defaultKeyGroup } from './events/key-group.js';
 import { L1Cache } from './l1/l1-cache.js';
 import { L2Cache } from './l2/l2-cache.js';
 import { RedisConnection } from './redis/redis-connection.js';
 import { PayloadCodec } from './serialization/payload.codec.js';
-import { V8Serializer } from './serialization/v8.serializer.js';
-
-const MiB = 1024 * 1024;
-/** How long entries are kept for fail-safe, ms: `failSafe.maxStale`, one hour when on without it, else 0. */
-const failSafeWindow = ({ failSafe }: CacheModuleOptions): number => (failSafe ? (failSafe.maxStale ?? 3_600_000) : 0);
 
 /**
  * `CacheModule.forRoot({ redis: { url }, ttl: 60_000 })` or `forRootAsync({ useFactory, inject })`
@@ -54,45 +47,53 @@ const failSafeWindow = ({ failSafe }: CacheModuleOptions): number => (failSafe ?
  */
 @Module({
   providers: [
+    // The raw options feed only this; every other provider reads the resolved ones.
+    { provide: CACHE_OPTIONS, inject: [CACHE_MODULE_OPTIONS], useFactory: resolveCacheOptions },
     {
       provide: CACHE_REDIS,
-      inject: [CACHE_MODULE_OPTIONS],
-      useFactory: (options: CacheModuleOptions): RedisConnection | null => {
-        validateCacheOptions(options);
-        return options.redis ? new RedisConnection(options.redis) : null;
-      },
+      inject: [CACHE_OPTIONS],
+      useFactory: ({ redis }: ResolvedCacheOptions) => (redis ? new RedisConnection(redis) : null),
     },
     {
       // First segment of every key and channel; a hash tag on a cluster (RedisConnection.keyPrefix).
       provide: CACHE_PREFIX,
-      inject: [CACHE_MODULE_OPTIONS, CACHE_REDIS],
-      useFactory: (options: CacheModuleOptions, redis: RedisConnection | null) =>
-        redis ? redis.keyPrefix(options.prefix ?? 'cache') : (options.prefix ?? 'cache'),
+      inject: [CACHE_OPTIONS, CACHE_REDIS],
+      useFactory: ({ prefix }: ResolvedCacheOptions, redis: RedisConnection | null) =>
+        redis ? redis.keyPrefix(prefix) : prefix,
     },
     {
       provide: CACHE_ROOT_NAMESPACE,
-      inject: [CACHE_MODULE_OPTIONS, CACHE_PREFIX],
-      useFactory: (options: CacheModuleOptions, prefix: string) =>
-        NamespacePath.root(prefix, options.namespace ?? 'default'),
+      inject: [CACHE_OPTIONS, CACHE_PREFIX],
+      useFactory: ({ namespace }: ResolvedCacheOptions, prefix: string) => NamespacePath.root(prefix, namespace),
     },
     {
       provide: CACHE_STACK,
-      inject: [CACHE_MODULE_OPTIONS, CACHE_REDIS, CACHE_PREFIX],
-      useFactory: (options: CacheModuleOptions, redis: RedisConnection | null, prefix: string) =>
-        createStack(options, redis, prefix),
+      inject: [CACHE_OPTIONS, CACHE_REDIS, CACHE_PREFIX],
+      useFactory: (options: ResolvedCacheOptions, redis: RedisConnection | null, prefix: string) =>
+        new CacheStack(
+          options.stack,
+          new PayloadCodec(options.serializer, options.compressAbove),
+          options.l1 ? new L1Cache(options.l1) : undefined,
+          redis ? new L2Cache(redis.client, prefix, options.fillWindow) : undefined,
+          new Logger('CacheModule'),
+        ),
     },
     {
       provide: CACHE_BUS,
-      inject: [CACHE_MODULE_OPTIONS, CACHE_REDIS, CACHE_STACK, CACHE_PREFIX],
-      useFactory: (options: CacheModuleOptions, redis: RedisConnection | null, stack: CacheStack, prefix: string) => {
-        // The bus exists to keep L1s honest: without L1 or without Redis there is nothing to do.
-        if (!redis || options.l1 === false || options.bus === false) return null;
-        const channel = `${prefix}:~bus`;
-        const { heartbeat, missedBeats } = typeof options.bus === 'object' ? options.bus : {};
+      inject: [CACHE_OPTIONS, CACHE_REDIS, CACHE_STACK, CACHE_PREFIX],
+      useFactory: ({ bus }: ResolvedCacheOptions, redis: RedisConnection | null, stack: CacheStack, prefix: string) => {
+        if (!bus || !redis) return null;
         const logger = new Logger('CacheModule');
-        const bus = new CacheBus(redis.client, channel, stack.busListener, logger, heartbeat, missedBeats);
-        stack.attachBus(bus);
-        return bus;
+        const cacheBus = new CacheBus(
+          redis.client,
+          `${prefix}:~bus`,
+          stack.busListener,
+          logger,
+          bus.heartbeat,
+          bus.missedBeats,
+        );
+        stack.attachBus(cacheBus);
+        return cacheBus;
       },
     },
     {
@@ -103,13 +104,8 @@ const failSafeWindow = ({ failSafe }: CacheModuleOptions): number => (failSafe ?
     },
     {
       provide: HttpCacheContext,
-      inject: [CACHE_MODULE_OPTIONS],
-      useFactory: (options: CacheModuleOptions) =>
-        new HttpCacheContext(options.http ?? {}, {
-          ttl: options.ttl ?? 60_000,
-          grace: options.grace ?? 0,
-          failSafe: failSafeWindow(options),
-        }),
+      inject: [CACHE_OPTIONS],
+      useFactory: ({ http }: ResolvedCacheOptions) => new HttpCacheContext(http),
     },
     CacheService,
     HttpCacheEdge,
@@ -164,7 +160,7 @@ export class CacheModule extends ConfigurableModuleClass implements NestModule, 
   async onModuleInit(): Promise<void> {
     this.redis?.client.on('ready', this.onRedisReady);
     await this.redis?.connect();
-    await this.bus?.start(this.redis?.connectTimeout ?? 2000);
+    if (this.bus && this.redis) await this.bus.start(this.redis.connectTimeout);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -176,52 +172,4 @@ export class CacheModule extends ConfigurableModuleClass implements NestModule, 
     await this.bus?.close();
     await this.redis?.close();
   }
-}
-
-function createStack(options: CacheModuleOptions, redis: RedisConnection | null, prefix: string): CacheStack {
-  const l1 =
-    options.l1 === false
-      ? undefined
-      : new L1Cache({
-          maxEntries: options.l1?.maxEntries ?? 10_000,
-          maxBytes: options.l1?.maxBytes ?? 64 * MiB,
-          maxEntryBytes: options.l1?.maxEntryBytes ?? MiB,
-        });
-  const l2 = redis ? new L2Cache(redis.client, prefix, options.fillWindow ?? 60_000) : undefined;
-  const failSafe = options.failSafe || undefined;
-  const compressAbove = options.compressAbove === false ? Infinity : (options.compressAbove ?? 16_384);
-  const stack = new CacheStack(
-    {
-      ttl: options.ttl ?? 60_000,
-      grace: options.grace ?? 0,
-      // A load running past the fill window could not store its result anyway.
-      loaderTimeout: options.loaderTimeout ?? options.fillWindow ?? 60_000,
-      maxValueBytes: options.maxValueBytes ?? 8 * MiB,
-      keyGroup: options.keyGroup ?? defaultKeyGroup,
-      rootNamespace: options.namespace ?? 'default',
-      maxTransactionHold: options.fillWindow ?? 60_000,
-      failSafe: failSafeWindow(options),
-      failSafeRetry: {
-        retryAfter: failSafe?.retryAfter ?? 5_000,
-        maxRetryAfter: failSafe?.maxRetryAfter ?? 60_000,
-        when: failSafe?.when ?? isOutage,
-      },
-      softTimeout: options.redis ? (options.redis.softTimeout ?? 250) : 0,
-      lock:
-        options.lock === false ? false : { ttl: options.lock?.ttl ?? 10_000, maxWait: options.lock?.maxWait ?? 5_000 },
-      circuit:
-        options.circuitBreaker === false
-          ? false
-          : {
-              threshold: options.circuitBreaker?.threshold ?? 5,
-              window: options.circuitBreaker?.window ?? 10_000,
-              cooldown: options.circuitBreaker?.cooldown ?? 2_000,
-            },
-    },
-    new PayloadCodec(options.serializer ?? new V8Serializer(), compressAbove),
-    l1,
-    l2,
-    new Logger('CacheModule'),
-  );
-  return stack;
 }

@@ -70,3 +70,13 @@ export interface HttpCacheModuleOptions {
   /** Namespace of HTTP entries (nested in the root one); `clear()` on it drops them all. Default `http`. */
   namespace?: string;
 }
+
+/** `http` options with the module's defaults applied, plus the module-wide route defaults (ms). */
+export interface ResolvedHttpCacheOptions extends Readonly<Required<HttpCacheModuleOptions>> {
+  /** The module's `ttl`: a route's default freshness. */
+  readonly ttl: number;
+  /** The module's `grace`. */
+  readonly grace: number;
+  /** How long expired answers are kept to stand in for failing handlers: the module's fail-safe window. */
+  readonly failSafe: number;
+}

@@ -42,3 +42,8 @@ export interface RedisModuleOptions {
   /** Give up a connection attempt after this many ms. Default 2000. */
   connectTimeout?: number;
 }
+
+/** Redis options with the module's timeouts applied (resolveCacheOptions); what RedisConnection takes. */
+export type ResolvedRedisOptions = Readonly<
+  RedisModuleOptions & Required<Pick<RedisModuleOptions, 'softTimeout' | 'commandTimeout' | 'connectTimeout'>>
+>;
