@@ -13,3 +13,15 @@ export function durationProblem(value: unknown, min: number): string | undefined
   if (value > MAX_DURATION) return `must be at most ${MAX_DURATION} ms (ten years); durations are milliseconds`;
   return undefined;
 }
+
+/**
+ * The durations of a feature module's options by the same rule: `mins` maps each duration option
+ * to its least value. One line per problem, naming the option (`ttl must be > 0 ms, got 0`).
+ */
+export function durationProblems(options: object | undefined, mins: Readonly<Record<string, number>>): string[] {
+  return Object.entries(mins).flatMap(([name, min]) => {
+    const value = (options as Record<string, unknown> | undefined)?.[name];
+    const problem = value === undefined ? undefined : durationProblem(value, min);
+    return problem ? [`${name} ${problem}, got ${String(value)}`] : [];
+  });
+}
