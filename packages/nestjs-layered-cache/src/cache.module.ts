@@ -8,37 +8,23 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { resolveCacheOptions, type ResolvedCacheOptions } from './options/cache-options.resolve.js';
+import { DiscoveryModule } from '@nestjs/core';
+import type { CacheBus } from './bus/index.js';
 import {
   asyncDefinition,
-  CACHE_MODULE_OPTIONS,
   type CacheModuleAsyncOptions,
   ConfigurableModuleClass,
   type OPTIONS_TYPE,
 } from './cache.module-definition.js';
-import {
-  CACHE_BUS,
-  CACHE_L2_INSPECTOR,
-  CACHE_OPTIONS,
-  CACHE_PREFIX,
-  CACHE_REDIS,
-  CACHE_ROOT_NAMESPACE,
-  CACHE_STACK,
-} from './cache.internal-constants.js';
-import { L2Inspector } from './l2/l2-inspector.js';
-import { CacheBus } from './bus/index.js';
+import { CACHE_BUS, CACHE_L2_INSPECTOR, CACHE_PREFIX, CACHE_REDIS, CACHE_STACK } from './cache.internal-constants.js';
+import { cacheProviders } from './cache.providers.js';
+import { CacheService } from './cache.service.js';
+import type { CacheStack } from './core/cache-stack.js';
 import { CacheDecoratorsExplorer } from './decorators/index.js';
-import { DiscoveryModule } from '@nestjs/core';
+import type { BackgroundTask } from './errors/background-task.js';
 import { HttpCacheContext } from './http/http-cache.context.js';
 import { HttpCacheEdge } from './http/http-cache.edge.js';
-import { CacheService } from './cache.service.js';
-import { CacheStack } from './core/cache-stack.js';
-import type { BackgroundTask } from './errors/background-task.js';
-import { NamespacePath } from './core/namespace-path.js';
-import { L1Cache } from './l1/l1-cache.js';
-import { L2Cache } from './l2/l2-cache.js';
-import { RedisConnection } from './redis/redis-connection.js';
-import { PayloadCodec } from './serialization/payload.codec.js';
+import type { RedisConnection } from './redis/redis-connection.js';
 
 /**
  * `CacheModule.forRoot({ redis: { url }, ttl: 60_000 })` or `forRootAsync({ useFactory, inject })`
@@ -46,71 +32,7 @@ import { PayloadCodec } from './serialization/payload.codec.js';
  * Pass `isGlobal: true` to inject `CacheService` everywhere without importing the module again.
  */
 @Module({
-  providers: [
-    // The raw options feed only this; every other provider reads the resolved ones.
-    { provide: CACHE_OPTIONS, inject: [CACHE_MODULE_OPTIONS], useFactory: resolveCacheOptions },
-    {
-      provide: CACHE_REDIS,
-      inject: [CACHE_OPTIONS],
-      useFactory: ({ redis }: ResolvedCacheOptions) => (redis ? new RedisConnection(redis) : null),
-    },
-    {
-      // First segment of every key and channel; a hash tag on a cluster (RedisConnection.keyPrefix).
-      provide: CACHE_PREFIX,
-      inject: [CACHE_OPTIONS, CACHE_REDIS],
-      useFactory: ({ prefix }: ResolvedCacheOptions, redis: RedisConnection | null) =>
-        redis ? redis.keyPrefix(prefix) : prefix,
-    },
-    {
-      provide: CACHE_ROOT_NAMESPACE,
-      inject: [CACHE_OPTIONS, CACHE_PREFIX],
-      useFactory: ({ namespace }: ResolvedCacheOptions, prefix: string) => NamespacePath.root(prefix, namespace),
-    },
-    {
-      provide: CACHE_STACK,
-      inject: [CACHE_OPTIONS, CACHE_REDIS, CACHE_PREFIX],
-      useFactory: (options: ResolvedCacheOptions, redis: RedisConnection | null, prefix: string) =>
-        new CacheStack(
-          options.stack,
-          new PayloadCodec(options.serializer, options.compressAbove),
-          options.l1 ? new L1Cache(options.l1) : undefined,
-          redis ? new L2Cache(redis.client, prefix, options.fillWindow) : undefined,
-          new Logger('CacheModule'),
-        ),
-    },
-    {
-      provide: CACHE_BUS,
-      inject: [CACHE_OPTIONS, CACHE_REDIS, CACHE_STACK, CACHE_PREFIX],
-      useFactory: ({ bus }: ResolvedCacheOptions, redis: RedisConnection | null, stack: CacheStack, prefix: string) => {
-        if (!bus || !redis) return null;
-        const logger = new Logger('CacheModule');
-        const cacheBus = new CacheBus(
-          redis.client,
-          `${prefix}:~bus`,
-          stack.busListener,
-          logger,
-          bus.heartbeat,
-          bus.missedBeats,
-        );
-        stack.attachBus(cacheBus);
-        return cacheBus;
-      },
-    },
-    {
-      provide: CACHE_L2_INSPECTOR,
-      inject: [CACHE_REDIS, CACHE_PREFIX],
-      useFactory: (redis: RedisConnection | null, prefix: string) =>
-        redis ? new L2Inspector(redis.client, prefix) : null,
-    },
-    {
-      provide: HttpCacheContext,
-      inject: [CACHE_OPTIONS],
-      useFactory: ({ http }: ResolvedCacheOptions) => new HttpCacheContext(http),
-    },
-    CacheService,
-    HttpCacheEdge,
-    CacheDecoratorsExplorer,
-  ],
+  providers: [...cacheProviders, CacheService, HttpCacheEdge, CacheDecoratorsExplorer],
   imports: [DiscoveryModule],
   // CACHE_STACK is exported for the library's own integrations; not part of the API.
   // HttpCacheContext is what @CacheRoute's interceptor needs in the controller's module.
