@@ -63,7 +63,7 @@ export interface HttpCacheModuleOptions {
   userId?: (request: HttpRequestLike) => string | number | null | undefined;
   /** Resolves the tenant for `scope: 'tenant'`. Default: `req.user.tenantId`. Never trust a raw header here. */
   tenantId?: (request: HttpRequestLike) => string | number | null | undefined;
-  /** Cookies that mean "this request has a session". Default `['connect.sid', 'sessionId', 'sid']`. */
+  /** Cookies that mean "this request has a session". Default `connect.sid`, `sessionId`, `sid`. */
   sessionCookies?: readonly string[];
   /** Responses larger than this many bytes are sent, not cached. Default 1 MiB. */
   maxBodyBytes?: number;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { CACHE_OPTION_DEFAULTS } from '../core/cache-option.defaults.js';
@@ -6,7 +7,8 @@ import { cacheOptionsSchema } from './cache-options.schema.js';
 
 /**
  * docs/options.md (and the `http.…` table of docs/http-caching.md) against the source: option paths
- * from the schema, units from its `meta({ unit })`, defaults from CACHE_OPTION_DEFAULTS.
+ * from the schema, units from its `meta({ unit })`, defaults from CACHE_OPTION_DEFAULTS. The JSDoc
+ * of the options' interfaces (what an editor shows) is held to the same defaults.
  */
 interface DocRow {
   path: string;
@@ -70,6 +72,45 @@ function shown(value: unknown): string {
   return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 }
 
+/** The JSDoc of every property of CacheModuleOptions, by option path, read from the interfaces' sources. */
+function interfaceDocs(): Map<string, string> {
+  const interfaces = new Map<string, ts.InterfaceDeclaration>();
+  for (const file of [
+    '../cache-options.interface.ts',
+    '../redis/redis-options.interface.ts',
+    '../http/http-cache.interface.ts',
+  ]) {
+    const text = readFileSync(new URL(file, import.meta.url), 'utf8');
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    source.forEachChild((node) => {
+      if (ts.isInterfaceDeclaration(node)) interfaces.set(node.name.text, node);
+    });
+  }
+  const out = new Map<string, string>();
+  const visit = (members: ts.NodeArray<ts.TypeElement>, prefix: string) => {
+    for (const member of members) {
+      if (!ts.isPropertySignature(member) || !member.type) continue;
+      const path = prefix + member.name.getText();
+      out.set(
+        path,
+        ts
+          .getJSDocCommentsAndTags(member)
+          .map((doc) => doc.getText())
+          .join(' ')
+          .replace(/\s*\*\s*/g, ' '),
+      );
+      const types = ts.isUnionTypeNode(member.type) ? member.type.types : [member.type];
+      for (const type of types) {
+        if (ts.isTypeLiteralNode(type)) visit(type.members, `${path}.`);
+        const named = ts.isTypeReferenceNode(type) ? interfaces.get(type.typeName.getText()) : undefined;
+        if (named) visit(named.members, `${path}.`);
+      }
+    }
+  };
+  visit(interfaces.get('CacheModuleOptions')!.members, '');
+  return out;
+}
+
 const rows = [
   ...tableRows(doc('options.md'), 'option '),
   ...tableRows(doc('http-caching.md'), 'module option `http.…`', 'http.'),
@@ -94,6 +135,18 @@ describe('docs/options.md agrees with the source', () => {
         ? []
         : [`${path}: docs "${documented.get(path)?.default}", source "${shown(value)}"`],
     );
+    expect(wrong).toEqual([]);
+  });
+
+  it('gives every default in the JSDoc an editor shows as the source has it', () => {
+    const jsdoc = interfaceDocs();
+    expect(jsdoc.size).toBeGreaterThan(30);
+    const wrong = [...defaults].flatMap(([path, value]) => {
+      const said = new RegExp(`Default ${shown(value).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\d ])`);
+      return said.test(jsdoc.get(path) ?? '')
+        ? []
+        : [`${path}: "${jsdoc.get(path)}" does not say "Default ${shown(value)}"`];
+    });
     expect(wrong).toEqual([]);
   });
 
