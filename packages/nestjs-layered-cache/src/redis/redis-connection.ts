@@ -38,25 +38,49 @@ export class RedisConnection {
     return createRedisClient(this.options, 'queue');
   }
 
-  /** Connects if we own the client; on failure the app still boots and the cache fails open. */
+  /**
+   * Connects if we own the client; on failure the app still boots and the cache fails open. Bounded
+   * by `connectTimeout`: ioredis's own promise waits for its ready check, which a Redis that accepts
+   * connections and never answers (stopped, starved of CPU) holds up to the command timeout, and a
+   * Cluster's may never settle (redis/ioredis#633). The client goes on connecting in the background.
+   */
   async connect(): Promise<void> {
     if (!this.owned || this.client.status !== 'wait') return;
-    try {
-      await this.client.connect();
-    } catch (error) {
-      this.logger.warn(`Redis is not reachable (${(error as Error).message}); caching in process only until it is.`);
+    const connecting = this.client.connect().then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
+    const outcome = await this.within(connecting);
+    if (outcome === 'timeout') {
+      this.logger.warn(`Redis did not answer within ${this.connectTimeout} ms; caching in process only until it does.`);
+    } else if (outcome instanceof Error) {
+      this.logger.warn(`Redis is not reachable (${outcome.message}); caching in process only until it is.`);
     }
   }
 
   private readonly ignoreError = (): void => undefined;
 
+  /** Closes a client we own: QUIT, or a plain disconnect if Redis does not answer within `connectTimeout`. */
   async close(): Promise<void> {
     this.client.off('error', this.ignoreError);
     if (!this.owned || this.client.status === 'end') return;
+    const quitting = this.client.quit().then(
+      () => 'quit' as const,
+      () => 'failed' as const,
+    );
+    if ((await this.within(quitting)) !== 'quit') this.client.disconnect();
+  }
+
+  /** `work`'s outcome, or 'timeout' once `connectTimeout` has passed. */
+  private async within<T>(work: Promise<T>): Promise<T | 'timeout'> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(resolve, this.connectTimeout, 'timeout');
+    });
     try {
-      await this.client.quit();
-    } catch {
-      this.client.disconnect();
+      return await Promise.race([work, timedOut]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

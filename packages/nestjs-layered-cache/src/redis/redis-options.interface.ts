@@ -39,7 +39,7 @@ export interface RedisModuleOptions {
   softTimeout?: number;
   /** Hard timeout: a Redis command that takes longer than this many ms fails (and the cache fails open). Default 1 000. */
   commandTimeout?: number;
-  /** Give up a connection attempt after this many ms. Default 2 000. */
+  /** Give up a connection attempt after this many ms; also bounds waiting for Redis at boot and for QUIT at shutdown. Default 2 000. */
   connectTimeout?: number;
 }
 

@@ -1,3 +1,4 @@
+import { createServer, type Server, type Socket } from 'node:net';
 import { Test } from '@nestjs/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CacheModule, CacheService } from '../../src/index.js';
@@ -84,5 +85,52 @@ describe('Redis stopped mid-test', () => {
       await app.close();
       if (down) await server.restart();
     }
+  });
+});
+
+/**
+ * A Redis that accepts connections and never answers (SIGSTOPped, or a process starved of CPU):
+ * ioredis's `connect()` then waits for its ready check forever, and so would the application's boot.
+ */
+describe('Redis stalled at boot', () => {
+  let silent: Server;
+  const sockets = new Set<Socket>();
+  beforeAll(async () => {
+    silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it('boots and shuts down within the connect timeout, serving through the loader', async () => {
+    const { port } = silent.address() as { port: number };
+    const warn = vi.fn();
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        CacheModule.forRoot({
+          prefix: uniquePrefix('stalled'),
+          // The ready check would wait up to the command timeout: a minute here.
+          redis: { url: `redis://127.0.0.1:${port}`, connectTimeout: 300, commandTimeout: 60_000, softTimeout: 100 },
+        }),
+      ],
+    })
+      .setLogger({ log: vi.fn(), error: vi.fn(), warn, debug: vi.fn(), verbose: vi.fn() })
+      .compile();
+    const app = await moduleRef.init();
+    const cache = app.get(CacheService);
+    expect(sockets.size).toBeGreaterThan(0);
+    const loader = vi.fn(() => 'from the loader');
+    // Reads are misses after the soft timeout: the loader answers.
+    expect(await cache.getOrSet('k', loader)).toBe('from the loader');
+    expect(loader).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls.map(([message]) => String(message))).toContainEqual(
+      expect.stringMatching(/Redis did not answer within 300 ms/),
+    );
+    await app.close();
   });
 });
