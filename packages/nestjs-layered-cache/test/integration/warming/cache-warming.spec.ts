@@ -121,10 +121,11 @@ describe('cache warming on BullMQ (two instances)', () => {
     const caches = [a.get(CacheService), b.get(CacheService)];
     const errorsBefore = caches.reduce((n, c) => n + c.stats().listenerErrors, 0);
     const offs = caches.flatMap((cache) => [
-      cache.on('warming:run', () => {
-        throw new Error('a broken listener');
+      // refresh-ahead runs every 250 ms meanwhile: only the run asked for here counts.
+      cache.on('warming:run', (run) => {
+        if (run.warmer === 'items') throw new Error('a broken listener');
       }),
-      cache.on('warming:run', (run) => runs.push(run)),
+      cache.on('warming:run', (run) => (run.warmer === 'items' ? runs.push(run) : undefined)),
     ]);
     try {
       const { body } = await http()
