@@ -4,7 +4,13 @@ import { CACHE_ROOT_NAMESPACE, CACHE_STACK } from './cache.internal-constants.js
 import type { CacheStack } from './core/cache-stack.js';
 import type { NamespacePath } from './core/namespace-path.js';
 import type { CircuitState } from './core/circuit-breaker.js';
-import type { CacheEventListener, CacheEventName } from './events/cache-events.interface.js';
+import type {
+  CacheEventListener,
+  CacheEventMap,
+  CacheEventName,
+  CacheRequestAnswer,
+  CacheRequestName,
+} from './events/cache-events.interface.js';
 import { HttpCacheContext } from './http/http-cache.context.js';
 import { HttpCacheStats } from './http/http-cache.stats.js';
 
@@ -51,6 +57,8 @@ export interface CacheStatsSnapshot {
   /** Values over `maxValueBytes`, returned or accepted but not cached. */
   oversized: number;
   errors: number;
+  /** Event listeners that threw (or answered a request with a rejection); the cache went on. */
+  listenerErrors: number;
   /** Times invalidations pending during a Redis outage overflowed and everything was invalidated. */
   pendingOverflows: number;
   /** Cross-instance invalidation; null when there is no bus (no L1, no Redis, or `bus: false`). */
@@ -77,9 +85,23 @@ export class CacheService extends CacheView {
     super(stack, root);
   }
 
-  /** Subscribes to engine events (for metrics); returns the unsubscribe function. */
+  /**
+   * Subscribes to the module's typed events: the engine's and its features' (metrics, the admin
+   * dashboard, the warming tracker); returns the unsubscribe function. A listener that throws is
+   * counted in `stats().listenerErrors` and never breaks the operation that emitted.
+   */
   on<E extends CacheEventName>(name: E, listener: CacheEventListener<E>): () => void {
     return this.stack.events.on(name, listener);
+  }
+
+  /** Emits a feature's event (declared by merging into `CacheEventMap`) to this module's listeners. */
+  emit<E extends CacheEventName>(name: E, event: CacheEventMap[E]): void {
+    this.stack.events.emit(name, event);
+  }
+
+  /** Asks request event `name` of every listener (e.g. gauges read at scrape time); resolves with their answers. */
+  request<E extends CacheRequestName>(name: E): Promise<CacheRequestAnswer<E>[]> {
+    return this.stack.events.request(name);
   }
 
   stats(): CacheStatsSnapshot {
@@ -120,6 +142,7 @@ export class CacheService extends CacheView {
       corrupt: stats.corrupt,
       oversized: stats.oversized,
       errors: this.stack.errors,
+      listenerErrors: this.stack.events.listenerErrors,
       pendingOverflows: this.stack.l2?.pendingOverflows ?? 0,
       bus: this.stack.busState(),
       http: { ...(this.http?.stats ?? new HttpCacheStats()) },

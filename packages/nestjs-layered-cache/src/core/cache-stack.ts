@@ -34,7 +34,7 @@ export type { Loader } from './cache-entry.js';
  * local fence against stale L1 refills, and fail-open handling of every Redis error.
  */
 export class CacheStack {
-  readonly events = new CacheEvents();
+  readonly events: CacheEvents;
   readonly stats = new CacheStats();
   readonly l2: RemoteTier | undefined;
   private readonly reporter: ErrorReporter;
@@ -52,8 +52,8 @@ export class CacheStack {
   /** Tags of uncommitted transactions in this process; see PendingTagFence. */
   readonly pendingTags: PendingTagFence;
   readonly failSafe: FailSafe;
-  /** Told of every get/getOrSet (the warming module's access tracker samples them). */
-  onAccess: ((namespace: string, key: string) => void) | undefined;
+  /** Whether someone listens to `access` (the warming module's tracker), read on every get. */
+  private readonly accessed: { readonly on: boolean };
 
   constructor(
     private readonly config: StackConfig,
@@ -62,6 +62,8 @@ export class CacheStack {
     l2: L2Cache | undefined,
     logger: Pick<Logger, 'warn' | 'log'>,
   ) {
+    this.events = new CacheEvents(logger);
+    this.accessed = this.events.flag('access');
     this.reporter = new ErrorReporter(logger, this.events);
     this.failSafe = new FailSafe(config.failSafeRetry);
     this.codec = new EntryCodec(codec);
@@ -147,7 +149,7 @@ export class CacheStack {
 
   /** The hit path is synchronous (no async frame); only a miss in L1 pays for one. */
   get<T>(ns: NamespacePath, key: string): Promise<T | undefined> {
-    this.onAccess?.(ns.name, key);
+    if (this.accessed.on) this.events.emit('access', { namespace: ns.name, key });
     try {
       // Stored values are never undefined, so undefined from peek is an L1 miss.
       const local = this.peek<T>(ns, key);
@@ -186,7 +188,7 @@ export class CacheStack {
   }
 
   getOrSet<T>(ns: NamespacePath, key: string, loader: Loader<T>, options?: CacheSetOptions): Promise<T> {
-    this.onAccess?.(ns.name, key);
+    if (this.accessed.on) this.events.emit('access', { namespace: ns.name, key });
     try {
       const full = ns.keyOf(key);
       const now = Date.now();

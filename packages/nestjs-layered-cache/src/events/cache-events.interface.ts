@@ -4,8 +4,26 @@ export type CacheLayer = 'l1' | 'l2';
 export type InvalidationSource = 'api' | 'subscriber' | 'cdc' | 'decorator' | 'http' | 'admin' | 'write-behind';
 
 /**
- * Typed events the engine emits. `group` is the key group (e.g. `product` for `product:42`),
- * never the raw key, so metrics built on these events have bounded label cardinality.
+ * A question asked through the events (e.g. by the metrics module when Prometheus scrapes): each
+ * listener answers with `reply`, at once or with a promise; `CacheService.request` gathers them.
+ */
+export interface CacheEventRequest<T> {
+  reply(answer: T | PromiseLike<T>): void;
+}
+
+/**
+ * Typed events of one cache module: the engine's, and those each feature declares in its own
+ * folder by merging into this interface, e.g. (warming/warming.events.ts):
+ *
+ * ```ts
+ * declare module '../events/cache-events.interface.js' {
+ *   interface CacheEventMap { 'warming:run': WarmRun }
+ * }
+ * ```
+ *
+ * Every event goes through the one emitter of the module's engine (`CacheService.on` / `emit`).
+ * `group` is the key group (e.g. `product` for `product:42`), never the raw key, so metrics built
+ * on these events have bounded label cardinality.
  */
 export interface CacheEventMap {
   hit: { layer: CacheLayer; group: string; stale: boolean };
@@ -23,7 +41,22 @@ export interface CacheEventMap {
   error: { layer: CacheLayer; operation: string; error: Error };
   /** Another instance's invalidation reached this instance; `lag` is seconds since it was sent. */
   bus: { deps: readonly string[]; keys: number; lag: number | undefined };
+  /**
+   * A `get` or `getOrSet` of `key` in `namespace` (its full name), hit or miss: the raw key, for
+   * in-process consumers such as the warming module's access tracker, never for metric labels.
+   * Emitted only while someone listens.
+   */
+  access: { namespace: string; key: string };
 }
 
 export type CacheEventName = keyof CacheEventMap;
 export type CacheEventListener<E extends CacheEventName> = (event: CacheEventMap[E]) => void;
+
+/** Events whose payload is a `CacheEventRequest`. */
+export type CacheRequestName = {
+  [E in CacheEventName]: CacheEventMap[E] extends CacheEventRequest<unknown> ? E : never;
+}[CacheEventName];
+
+/** What the listeners of request `E` answer. */
+export type CacheRequestAnswer<E extends CacheRequestName> =
+  CacheEventMap[E] extends CacheEventRequest<infer T> ? T : never;

@@ -1,4 +1,6 @@
 import type { TagsTemplate } from '../decorators/key-template.js';
+import type { CacheEvents } from '../events/cache-events.js';
+import type { HttpCacheResult } from './http-cache.events.js';
 import type {
   CacheRouteOptions,
   CacheScope,
@@ -10,9 +12,6 @@ import { header } from './http-exchange.js';
 
 /** The scope part of edge entries' keys: only edge routes write it, so the edge serves nothing else. */
 export const EDGE_SCOPE = 'edge';
-
-/** What the HTTP cache did with one request. */
-export type HttpCacheResult = 'hit' | 'miss' | 'stale' | 'bypass' | 'not-modified';
 
 /** A route's options with the module defaults applied, resolved once per handler. */
 export interface ResolvedRoute {
@@ -72,22 +71,15 @@ export class HttpCacheContext {
     this.sessionCookies = defaults.sessionCookies.map((name) => `${name}=`);
   }
 
-  private readonly listeners = new Set<(route: string, result: HttpCacheResult) => void>();
-
-  /** Counts one outcome and tells the listeners (metrics). */
-  record(route: string, result: HttpCacheResult): void {
+  /** Counts one outcome (`stats().http`) and emits it (`http:result`, for metrics) on the cache's events. */
+  record(route: string, result: HttpCacheResult, events: Pick<CacheEvents, 'emit'>): void {
     const { stats } = this;
     if (result === 'hit') stats.hits++;
     else if (result === 'miss') stats.misses++;
     else if (result === 'stale') stats.stale++;
     else if (result === 'bypass') stats.bypasses++;
     else stats.notModified++;
-    for (const listener of this.listeners) listener(route, result);
-  }
-
-  onResult(listener: (route: string, result: HttpCacheResult) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    events.emit('http:result', { route, result });
   }
 
   resolve(route: CacheRouteOptions, name: string): ResolvedRoute {

@@ -40,7 +40,7 @@ export class HttpCacheEdge {
 
   // Explicit tokens: this file is not one of the roles the lint config lets import classes for DI.
   constructor(
-    @Inject(CacheService) cache: CacheService,
+    @Inject(CacheService) private readonly cache: CacheService,
     @Inject(HttpCacheContext) private readonly http: HttpCacheContext,
     @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
     @Inject(MetadataScanner) private readonly scanner: MetadataScanner,
@@ -115,10 +115,10 @@ export class HttpCacheEdge {
     if (stored.cacheControl !== undefined) keepCookiesPrivate(res);
     writeCacheHeaders(set, stored, 'HIT', stored.cacheControl, undefined);
     if (etagMatches(req.headers['if-none-match'], stored.etag)) {
-      this.http.record(route, 'not-modified');
+      this.http.record(route, 'not-modified', this.cache);
       return send(304);
     }
-    this.http.record(route, 'hit');
+    this.http.record(route, 'hit', this.cache);
     set('Content-Type', stored.type);
     send(stored.status, stored.body);
   }

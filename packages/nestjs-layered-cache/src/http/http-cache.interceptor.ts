@@ -218,11 +218,11 @@ export class HttpCacheInterceptor implements NestInterceptor {
       route.grace,
     );
     if (etagMatches(header(req, 'if-none-match'), stored.etag)) {
-      this.http.record(route.name, 'not-modified');
+      this.http.record(route.name, 'not-modified', this.cache);
       setStatus(res, 304);
       return undefined;
     }
-    this.http.record(route.name, outcome === 'HIT' ? 'hit' : outcome === 'MISS' ? 'miss' : 'stale');
+    this.http.record(route.name, outcome === 'HIT' ? 'hit' : outcome === 'MISS' ? 'miss' : 'stale', this.cache);
     setStatus(res, stored.status);
     setHeader(res, 'Content-Type', stored.type);
     return stored.body;
@@ -235,7 +235,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
   }
 
   private markBypass<T>(route: ResolvedRoute, res: HttpResponseLike, value?: T): T | undefined {
-    this.http.record(route.name, 'bypass');
+    this.http.record(route.name, 'bypass', this.cache);
     // A handler that sent the response itself (@Res()) left nothing to mark.
     if (!responseSent(res)) setHeader(res, 'X-Cache', 'BYPASS');
     return value;

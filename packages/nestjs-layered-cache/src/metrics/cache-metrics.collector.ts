@@ -2,10 +2,10 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { CacheService } from '../cache.service.js';
-import { HttpCacheContext } from '../http/http-cache.context.js';
 import { METRICS } from './cache-metrics.definitions.js';
 import { CACHE_METRICS_OPTIONS, type CacheMetricsOptions } from './cache-metrics.options.js';
 import { GroupLimiter } from './group-limiter.js';
+import { onScrape } from './on-scrape.js';
 
 /** Feeds the Prometheus metrics from the engine's typed events and its stats (gauges, at scrape time). */
 @Injectable()
@@ -17,7 +17,6 @@ export class CacheMetricsCollector implements OnModuleInit, OnModuleDestroy {
   // Explicit tokens: metric providers are registered by name.
   constructor(
     @Inject(CacheService) private readonly cache: CacheService,
-    @Inject(HttpCacheContext) private readonly http: HttpCacheContext,
     @Inject(CACHE_METRICS_OPTIONS) options: CacheMetricsOptions,
     @InjectMetric(METRICS.requests) private readonly requests: Counter,
     @InjectMetric(METRICS.operationSeconds) private readonly operations: Histogram,
@@ -66,7 +65,7 @@ export class CacheMetricsCollector implements OnModuleInit, OnModuleDestroy {
         this.busMessages.inc();
         if (e.lag !== undefined) this.busLag.observe(e.lag);
       }),
-      this.http.onResult((route, result) => this.httpResults.inc({ route: this.routes.label(route), result })),
+      cache.on('http:result', (e) => this.httpResults.inc({ route: this.routes.label(e.route), result: e.result })),
     );
     // Gauges read the engine when Prometheus scrapes; the last app instance in a process wins.
     // One snapshot serves all the gauges of a scrape.
@@ -99,9 +98,4 @@ function followCount(counter: Counter, read: () => number): void {
     if (now > seen) counter.inc(now - seen);
     seen = now;
   });
-}
-
-/** prom-client calls a metric's `collect` before each scrape (it is copied from the options). */
-function onScrape(metric: Gauge | Counter, collect: () => void): void {
-  (metric as unknown as { collect?: () => void }).collect = collect;
 }

@@ -4,6 +4,8 @@ import { register } from 'prom-client';
 import { CacheMetricsCollector } from './cache-metrics.collector.js';
 import { metricProviders } from './cache-metrics.definitions.js';
 import { CACHE_METRICS_OPTIONS, type CacheMetricsOptions } from './cache-metrics.options.js';
+import { WarmingMetrics, warmMetricProviders } from './warming.metrics.js';
+import { WriteBehindMetrics, writeBehindMetricProviders } from './write-behind.metrics.js';
 
 export interface CacheMetricsAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   useFactory: (...args: never[]) => CacheMetricsOptions | Promise<CacheMetricsOptions>;
@@ -23,7 +25,8 @@ const prometheusOptions = (options: CacheMetricsOptions): PrometheusOptions => (
 class CacheMetricsOptionsModule {}
 
 /**
- * `GET /metrics` in Prometheus text format: the cache's metrics (fed by its events) and Node's.
+ * `GET /metrics` in Prometheus text format: the cache's metrics (fed by its events, warming's and
+ * write-behind's included) and Node's.
  * `CacheMetricsModule.forRoot(options)` or `forRootAsync({ useFactory, inject })`. Needs
  * `CacheModule.forRoot({ isGlobal: true, ... })`.
  */
@@ -52,7 +55,15 @@ export class CacheMetricsModule {
           useFactory: prometheusOptions,
         }),
       ],
-      providers: [...metricProviders, CacheMetricsCollector],
+      providers: [
+        ...metricProviders,
+        CacheMetricsCollector,
+        // The features' metrics, fed by their events: empty while a feature is not imported.
+        ...warmMetricProviders,
+        WarmingMetrics,
+        ...writeBehindMetricProviders,
+        WriteBehindMetrics,
+      ],
     };
   }
 }

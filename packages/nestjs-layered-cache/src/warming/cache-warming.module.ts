@@ -4,7 +4,6 @@ import { CacheWarmingController } from './cache-warming.controller.js';
 import { CacheWarmingModuleClass } from './cache-warming.module-definition.js';
 import { CacheWarmingService } from './cache-warming.service.js';
 import { WarmerRegistry } from './warmer-registry.explorer.js';
-import { WarmingMetrics, warmMetricProviders } from './warming.metrics.js';
 
 /**
  * `@CacheWarmer` methods run on a BullMQ queue: scheduled (once per tick across instances), on
@@ -12,11 +11,12 @@ import { WarmingMetrics, warmMetricProviders } from './warming.metrics.js';
  * `CacheWarmingModule.forRoot(options)` or `forRootAsync({ useFactory, inject })`. Needs
  * `CacheModule.forRoot({ isGlobal: true, redis })`; its admin routes need `CacheAdminModule`.
  * Global: warmer providers anywhere register read-through loaders on CacheWarmingService.
+ * Finished runs are `warming:run` events on the cache's emitter (CacheMetricsModule counts them).
  */
 @Module({
   imports: [DiscoveryModule],
   controllers: [CacheWarmingController],
-  providers: [WarmerRegistry, CacheWarmingService, ...warmMetricProviders, WarmingMetrics],
+  providers: [WarmerRegistry, CacheWarmingService],
   exports: [CacheWarmingService],
 })
 export class CacheWarmingModule extends CacheWarmingModuleClass {}

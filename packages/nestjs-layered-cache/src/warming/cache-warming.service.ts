@@ -15,7 +15,6 @@ import { RunContext } from './warm-context.js';
 import { WarmerRegistry, warmJobOptions } from './warmer-registry.explorer.js';
 import { CACHE_WARMING_OPTIONS } from './warming.constants.js';
 import type { CacheWarmingOptions, WarmContext, WarmJobData, WarmJobResult } from './warming.interface.js';
-import { WarmingEvents } from './warming.events.js';
 
 const SCHEDULER_PREFIX = 'warm:';
 export const REFRESH_AHEAD = 'refresh-ahead';
@@ -44,7 +43,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
   private readonly background: BackgroundTask;
   private readonly readThrough = new ReadThroughRegistry();
   private readonly lastKey: string;
-  readonly events = new WarmingEvents();
+  private stopTracking: (() => void) | undefined;
   /** The cache module's client: last results, startup claims, the access tracker. */
   private readonly redis: RedisClient;
   /** BullMQ's connection (same servers as the cache's, with a queue's settings); closed last. */
@@ -100,7 +99,8 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
         this.stack.backgroundTask('Hot-key tracking', 'hot-keys', this.logger),
       );
       const tracker = this.tracker;
-      this.stack.onAccess = (namespace, key) => tracker.record(namespace, key);
+      // Reads are announced only while someone listens: without refresh-ahead they cost nothing.
+      this.stopTracking = this.cache.on('access', (read) => tracker.record(read.namespace, read.key));
       this.registry.add({ name: REFRESH_AHEAD, schedule: refresh.every ?? 10_000, attempts: 1 }, (ctx) =>
         this.refreshAhead(ctx, refresh.top ?? 100, refresh.threshold ?? 30_000),
       );
@@ -129,7 +129,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.stack.onAccess) this.stack.onAccess = undefined;
+    this.stopTracking?.();
     await this.tracker?.flush();
     this.tracker?.close();
     await this.worker?.close();
@@ -250,7 +250,8 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
     await warmer.run(ctx);
     const result = { items: ctx.items, durationMs: Date.now() - started };
     await this.remember(warmer.options.name, { at: Date.now(), status: 'completed', ...result });
-    this.events.emit({ warmer: warmer.options.name, status: 'completed', ...result });
+    // On the cache module's events (metrics count them); a throwing listener is isolated there.
+    this.cache.emit('warming:run', { warmer: warmer.options.name, status: 'completed', ...result });
     return result;
   }
 
@@ -264,7 +265,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
     await this.remember(job.data.warmer, { at: Date.now(), status: 'failed', error: error.message }).catch(
       () => undefined,
     );
-    this.events.emit({ warmer: job.data.warmer, status: 'failed', items: 0, durationMs: 0 });
+    this.cache.emit('warming:run', { warmer: job.data.warmer, status: 'failed', items: 0, durationMs: 0 });
   }
 
   private async remember(name: string, last: NonNullable<WarmerInfo['last']>): Promise<void> {

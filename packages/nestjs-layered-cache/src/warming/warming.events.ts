@@ -1,20 +1,15 @@
+/** A finished warm run on this instance: completed, or failed after its last attempt. */
 export interface WarmRun {
   warmer: string;
   status: 'completed' | 'failed';
+  /** Entries stored (0 when failed). */
   items: number;
   durationMs: number;
 }
 
-/** Finished warm runs on this instance (for metrics). */
-export class WarmingEvents {
-  private readonly listeners = new Set<(run: WarmRun) => void>();
-
-  on(listener: (run: WarmRun) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  emit(run: WarmRun): void {
-    for (const listener of this.listeners) listener(run);
+// Warming's events, on the cache module's one emitter: `cache.on('warming:run', run => …)`.
+declare module '../events/cache-events.interface.js' {
+  interface CacheEventMap {
+    'warming:run': WarmRun;
   }
 }

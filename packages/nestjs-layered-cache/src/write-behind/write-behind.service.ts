@@ -19,6 +19,7 @@ import type { RedisConnection } from '../redis/redis-connection.js';
 import { APPLIED_TABLE, WriteBehindApplier } from './write-behind.applier.js';
 import { WRITE_BEHIND_OPTIONS } from './write-behind.constants.js';
 import type { RowChange, WriteBehindOptions } from './write-behind.interface.js';
+import type { WriteBehindBatchEvent, WriteBehindCounts } from './write-behind.events.js';
 import { WriteBehindStore, type DeadBatch } from './write-behind.store.js';
 
 interface Queue {
@@ -26,14 +27,6 @@ interface Queue {
   target: new (...args: never[]) => object;
   store: WriteBehindStore;
   applier: WriteBehindApplier;
-}
-
-export interface WriteBehindCounts {
-  entity: string;
-  pendingRows: number;
-  oldestMs: number | null;
-  batches: number;
-  dead: number;
 }
 
 /**
@@ -53,9 +46,7 @@ export class WriteBehindService implements OnModuleInit, BeforeApplicationShutdo
   private prunedAt = 0;
   /** Counters since boot, all entities together (metrics have them per entity). */
   readonly stats = { writes: 0, overflows: 0, rowsApplied: 0, batchesApplied: 0, batchesFailed: 0, duplicates: 0 };
-  private readonly listeners = new Set<
-    (event: { entity: string; kind: 'applied' | 'failed' | 'dead'; rows: number }) => void
-  >();
+  private stopAnswering: (() => void) | undefined;
 
   constructor(
     @Inject(WRITE_BEHIND_OPTIONS) private readonly options: WriteBehindOptions,
@@ -84,6 +75,8 @@ export class WriteBehindService implements OnModuleInit, BeforeApplicationShutdo
     }
     this.timer = setInterval(() => this.background.run(() => this.flush()), this.options.flushInterval ?? 1000);
     this.timer.unref();
+    // Gauges (queue depth, oldest wait, dead batches) are read from Redis when metrics ask.
+    this.stopAnswering = this.cache.on('write-behind:counts', (request) => request.reply(this.counts()));
   }
 
   /** Replaces/merges fields of a row (last write wins per field). */
@@ -184,13 +177,6 @@ export class WriteBehindService implements OnModuleInit, BeforeApplicationShutdo
     return [...this.queues.keys()];
   }
 
-  onEvent(
-    listener: (event: { entity: string; kind: 'applied' | 'failed' | 'dead'; rows: number }) => void,
-  ): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   /**
    * Drains within `drainTimeout`; the rest stays in Redis for the next start. Before (not on)
    * application shutdown: Nest closes the database and the Redis connections in their modules'
@@ -199,6 +185,7 @@ export class WriteBehindService implements OnModuleInit, BeforeApplicationShutdo
   async beforeApplicationShutdown(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
+    this.stopAnswering?.();
     const budget = this.options.drainTimeout ?? 5000;
     const deadline = Date.now() + budget;
     const drain = (this.flushing?.catch(() => undefined) ?? Promise.resolve()).then(() =>
@@ -285,7 +272,8 @@ export class WriteBehindService implements OnModuleInit, BeforeApplicationShutdo
       .catch(() => undefined);
   }
 
-  private emit(event: { entity: string; kind: 'applied' | 'failed' | 'dead'; rows: number }): void {
-    for (const listener of this.listeners) listener(event);
+  /** On the cache module's events (`write-behind:batch`; metrics count them); a throwing listener is isolated there. */
+  private emit(event: WriteBehindBatchEvent): void {
+    this.cache.emit('write-behind:batch', event);
   }
 }

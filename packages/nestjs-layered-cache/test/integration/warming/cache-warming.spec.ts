@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { waitFor } from '@internal/dev-services';
 import { CacheService } from '../../../src/index.js';
-import { CacheWarmingService } from '../../../src/warming/index.js';
+import { CacheWarmingService, type WarmRun } from '../../../src/warming/index.js';
 import { sleep, uniquePrefix } from '../../helpers/cache-instance.js';
 import { bootWarmingApp, Counters, TOKEN, Warmers } from './warming.app.js';
 
@@ -113,6 +113,32 @@ describe('cache warming on BullMQ (two instances)', () => {
       error: 'the upstream is down',
     });
     expect(listed.find((w: { name: string }) => w.name === 'inherited').last).toMatchObject({ status: 'completed' });
+  });
+
+  it("announces runs on the cache module's events; a throwing listener breaks nothing", async () => {
+    // The job runs on either instance: listen on both.
+    const runs: WarmRun[] = [];
+    const caches = [a.get(CacheService), b.get(CacheService)];
+    const errorsBefore = caches.reduce((n, c) => n + c.stats().listenerErrors, 0);
+    const offs = caches.flatMap((cache) => [
+      // refresh-ahead runs every 250 ms meanwhile: only the run asked for here counts.
+      cache.on('warming:run', (run) => {
+        if (run.warmer === 'items') throw new Error('a broken listener');
+      }),
+      cache.on('warming:run', (run) => (run.warmer === 'items' ? runs.push(run) : undefined)),
+    ]);
+    try {
+      const { body } = await http()
+        .post('/cache/warm')
+        .set(auth)
+        .send({ warmers: ['items'] })
+        .expect(201);
+      expect(await settle(body.jobs[0].jobId)).toMatchObject({ state: 'completed', items: 10 });
+      expect(runs).toEqual([{ warmer: 'items', status: 'completed', items: 10, durationMs: expect.any(Number) }]);
+      expect(caches.reduce((n, c) => n + c.stats().listenerErrors, 0)).toBe(errorsBefore + 1);
+    } finally {
+      for (const off of offs) off();
+    }
   });
 
   it('never stores a value invalidated while the warmer loaded it', async () => {

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { inject } from 'vitest';
 import { CacheModule, CacheService, type RedisModuleOptions } from '../../../src/index.js';
 import { CacheAdminModule } from '../../../src/admin/index.js';
+import { CacheMetricsModule } from '../../../src/metrics/index.js';
 import { CacheWarmer, CacheWarmingModule, CacheWarmingService, type WarmContext } from '../../../src/warming/index.js';
 import { deferred } from '../../helpers/cache-instance.js';
 
@@ -106,6 +107,8 @@ export async function bootWarmingApp(
     imports: [
       CacheModule.forRoot({ isGlobal: true, prefix, redis }),
       CacheAdminModule.forRoot({ token: TOKEN }),
+      // Warming's metrics live in the metrics module, fed by its `warming:run` events.
+      CacheMetricsModule.forRoot({ defaultMetrics: false }),
       CacheWarmingModule.forRoot({
         deploymentId,
         refreshAhead: { every: 250, threshold: 700, sample: 1, top: 20 },

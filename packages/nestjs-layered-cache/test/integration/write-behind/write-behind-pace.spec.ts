@@ -1,5 +1,8 @@
 import pg from 'pg';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { CacheService } from '../../../src/index.js';
+import type { WriteBehindBatchEvent } from '../../../src/write-behind/index.js';
 import { uniquePrefix } from '../../helpers/cache-instance.js';
 import { bootWriteBehindApp, seedRows, type WbApp } from './write-behind.app.js';
 
@@ -30,7 +33,9 @@ describe('write-behind pace and shutdown drain', () => {
 
   it('applies what was due when a flush started, not the rows written while it runs', async () => {
     let applied = 0;
-    const off = app.wb.onEvent((e) => (e.kind === 'applied' ? applied++ : undefined));
+    const off = app.app
+      .get(CacheService)
+      .on('write-behind:batch', (e) => (e.kind === 'applied' ? applied++ : undefined));
     await app.wb.increment('row', 9100, 'views');
     let writing = true;
     const writer = (async () => {
@@ -51,6 +56,36 @@ describe('write-behind pace and shutdown drain', () => {
 
     await app.wb.flush();
     expect(await viewsInDb(9100, 1)).toEqual([written]);
+  });
+
+  it("announces batches and answers the queue gauges through the cache module's events", async () => {
+    const cache = app.app.get(CacheService);
+    const metric = async (line: RegExp) =>
+      line.exec((await request(app.app.getHttpServer()).get('/metrics').expect(200)).text)?.[1];
+    const batches: WriteBehindBatchEvent[] = [];
+    const errorsBefore = cache.stats().listenerErrors;
+    const offs = [
+      cache.on('write-behind:batch', () => {
+        throw new Error('a broken listener');
+      }),
+      cache.on('write-behind:batch', (batch) => batches.push(batch)),
+    ];
+    try {
+      for (let i = 0; i < 3; i++) await app.wb.increment('row', 9105, 'views');
+      expect(await metric(/^cache_write_behind_pending_rows\{entity="row"\} (\d+)$/m)).toBe('1');
+      await app.wb.flush();
+      // The throwing listener changed nothing: the batch was applied once, and announced.
+      expect(batches).toEqual([{ entity: 'row', kind: 'applied', rows: 1 }]);
+      expect(await viewsInDb(9105, 1)).toEqual([3]);
+      expect(cache.stats().listenerErrors).toBe(errorsBefore + 1);
+      expect(await metric(/^cache_write_behind_pending_rows\{entity="row"\} (\d+)$/m)).toBe('0');
+      expect(await metric(/^cache_write_behind_batches_total\{entity="row",result="applied"\} (\d+)$/m)).toMatch(
+        /^[1-9]/,
+      );
+      expect(await metric(/^cache_write_behind_rows_applied_total\{entity="row"\} (\d+)$/m)).toMatch(/^[1-9]/);
+    } finally {
+      for (const off of offs) off();
+    }
   });
 
   it('drains the buffer when the application closes', async () => {

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { inject } from 'vitest';
 import { CacheModule, type RedisModuleOptions } from '../../../src/index.js';
 import { CacheAdminModule } from '../../../src/admin/index.js';
+import { CacheMetricsModule } from '../../../src/metrics/index.js';
 import {
   CacheWriteBehindModule,
   WriteBehindService,
@@ -32,6 +33,8 @@ export async function bootWriteBehindApp(
       CacheModule.forRoot({ isGlobal: true, prefix, redis }),
       TypeOrmModule.forRoot({ type: 'postgres', url: databaseUrl, entities: [WbRow] }),
       CacheAdminModule.forRoot({ token: TOKEN }),
+      // Write-behind's metrics live in the metrics module, fed by its events.
+      CacheMetricsModule.forRoot({ defaultMetrics: false }),
       CacheWriteBehindModule.forRoot({
         entities: [{ target: WbRow, name: 'row' }],
         flushInterval: 3_600_000,

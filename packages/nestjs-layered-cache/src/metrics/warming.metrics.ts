@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectMetric, makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
-import { CacheWarmingService } from './cache-warming.service.js';
+import { CacheService } from '../cache.service.js';
 
 export const WARM_METRICS = {
   jobs: 'cache_warm_jobs_total',
@@ -24,19 +24,24 @@ export const warmMetricProviders = [
   }),
 ];
 
+/**
+ * Counts the warming module's `warming:run` events. Imports nothing from warming/ (integrations
+ * stand alone): the event's type is the one warming merges into CacheEventMap. Without the
+ * warming module the event never fires and these metrics stay empty.
+ */
 @Injectable()
 export class WarmingMetrics implements OnModuleInit, OnModuleDestroy {
   private off: (() => void) | undefined;
 
   constructor(
-    @Inject(CacheWarmingService) private readonly warming: CacheWarmingService,
+    @Inject(CacheService) private readonly cache: CacheService,
     @InjectMetric(WARM_METRICS.jobs) private readonly jobs: Counter,
     @InjectMetric(WARM_METRICS.items) private readonly items: Counter,
     @InjectMetric(WARM_METRICS.seconds) private readonly seconds: Histogram,
   ) {}
 
   onModuleInit(): void {
-    this.off = this.warming.events.on((run) => {
+    this.off = this.cache.on('warming:run', (run) => {
       this.jobs.inc({ warmer: run.warmer, status: run.status });
       if (run.status !== 'completed') return;
       this.items.inc({ warmer: run.warmer }, run.items);

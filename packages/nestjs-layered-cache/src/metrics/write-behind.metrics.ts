@@ -1,7 +1,9 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectMetric, makeCounterProvider, makeGaugeProvider } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge } from 'prom-client';
-import { WriteBehindService } from './write-behind.service.js';
+import { CacheService } from '../cache.service.js';
+import type { CacheRequestAnswer } from '../events/cache-events.interface.js';
+import { onScrape } from './on-scrape.js';
 
 export const WB_METRICS = {
   batches: 'cache_write_behind_batches_total',
@@ -27,12 +29,19 @@ export const writeBehindMetricProviders = [
   makeGaugeProvider({ name: WB_METRICS.dead, help: 'Batches in the dead-letter list', labelNames: ['entity'] }),
 ];
 
+type Counts = CacheRequestAnswer<'write-behind:counts'>;
+
+/**
+ * Counts the write-behind module's `write-behind:batch` events; its gauges ask
+ * `write-behind:counts` (answered from Redis) when Prometheus scrapes. Imports nothing from
+ * write-behind/: the events' types are the ones write-behind merges into CacheEventMap.
+ */
 @Injectable()
 export class WriteBehindMetrics implements OnModuleInit, OnModuleDestroy {
   private off: (() => void) | undefined;
 
   constructor(
-    @Inject(WriteBehindService) private readonly writeBehind: WriteBehindService,
+    @Inject(CacheService) private readonly cache: CacheService,
     @InjectMetric(WB_METRICS.batches) private readonly batches: Counter,
     @InjectMetric(WB_METRICS.rows) private readonly rows: Counter,
     @InjectMetric(WB_METRICS.pending) private readonly pending: Gauge,
@@ -41,18 +50,26 @@ export class WriteBehindMetrics implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.off = this.writeBehind.onEvent((e) => {
+    this.off = this.cache.on('write-behind:batch', (e) => {
       this.batches.inc({ entity: e.entity, result: e.kind });
       if (e.kind === 'applied') this.rows.inc({ entity: e.entity }, e.rows);
     });
-    // Read from Redis at scrape time (prom-client awaits an async collect).
-    (this.pending as unknown as { collect: () => Promise<void> }).collect = async () => {
-      for (const c of await this.writeBehind.counts().catch(() => [])) {
-        this.pending.set({ entity: c.entity }, c.pendingRows);
-        this.oldest.set({ entity: c.entity }, (c.oldestMs ?? 0) / 1000);
-        this.dead.set({ entity: c.entity }, c.dead);
-      }
-    };
+    // prom-client starts the three gauges' collects together: they share one request to Redis.
+    let asking: Promise<Counts> | undefined;
+    const counts = () =>
+      (asking ??= this.cache
+        .request('write-behind:counts')
+        .then((all) => all.flat())
+        .finally(() => (asking = undefined)));
+    onScrape(this.pending, async () => {
+      for (const c of await counts()) this.pending.set({ entity: c.entity }, c.pendingRows);
+    });
+    onScrape(this.oldest, async () => {
+      for (const c of await counts()) this.oldest.set({ entity: c.entity }, (c.oldestMs ?? 0) / 1000);
+    });
+    onScrape(this.dead, async () => {
+      for (const c of await counts()) this.dead.set({ entity: c.entity }, c.dead);
+    });
   }
 
   onModuleDestroy(): void {
