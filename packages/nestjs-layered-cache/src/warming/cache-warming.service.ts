@@ -182,14 +182,18 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
     return Promise.all(jobs.map((job) => this.describe(job)));
   }
 
-  private async describe(job: Job<WarmJobData, WarmJobResult>): Promise<Record<string, unknown>> {
+  private async describe(snapshot: Job<WarmJobData, WarmJobResult>): Promise<Record<string, unknown>> {
+    // The snapshot may predate the job's end (read before the state): re-read it so result and state agree.
+    const state = await snapshot.getState();
+    const ended = (state === 'completed' || state === 'failed') && !snapshot.finishedOn;
+    const job = (ended && (await this.queue.getJob(snapshot.id!))) || snapshot;
     const progress =
       typeof job.progress === 'object' ? (job.progress as { done: number; total: number; percent: number }) : null;
     return {
       id: job.id,
       warmer: job.data.warmer,
       reason: job.data.reason,
-      state: await job.getState(),
+      state,
       progress: progress?.percent ?? (typeof job.progress === 'number' ? job.progress : 0),
       done: progress?.done ?? null,
       total: progress?.total ?? null,
