@@ -93,3 +93,18 @@ export function anchor(title: string): string {
     .replace(/[^\p{L}\p{N}\s-]/gu, '')
     .replace(/\s/g, '-');
 }
+
+/** Lines of `page` that differ from what `data` renders (line number, found, expected); none when in sync. */
+export function pageDifferences(page: string, data: BenchmarksData): string[] {
+  const expected = renderBenchmarksPage(data).split('\n');
+  const found = page.split('\n');
+  const differences: string[] = [];
+  for (let i = 0; i < Math.max(expected.length, found.length); i++) {
+    if (found[i] !== expected[i]) {
+      differences.push(
+        `line ${i + 1}: found ${JSON.stringify(found[i] ?? null)}, rendered ${JSON.stringify(expected[i] ?? null)}`,
+      );
+    }
+  }
+  return differences;
+}
