@@ -23,21 +23,24 @@ interface Entry {
   budgetSeconds: number;
 }
 
-/** Budgets sum to 12.5 min, leaving room for the build (about a minute on a loaded 2-core host). */
+/**
+ * Budgets sum to 13 min, leaving room for the build (40 s here). Measured on a 2-core host at load average
+ * 19–23 (shared with other work): everything took 8 to 9 minutes, build included.
+ */
 const PLAN: Entry[] = [
-  { name: 'engine', env: { BENCH_ROUNDS: '3' }, budgetSeconds: 90 },
+  { name: 'engine', env: { BENCH_ROUNDS: '3' }, budgetSeconds: 75 },
   { name: 'l1-policy', env: { BENCH_ROUNDS: '3' }, budgetSeconds: 60 },
   { name: 'l1-memory', env: { BENCH_ROUNDS: '3' }, budgetSeconds: 60 },
-  { name: 'consistency', env: { BENCH_ROUNDS: '3', BENCH_INVALIDATIONS: '500' }, budgetSeconds: 60 },
+  { name: 'consistency', env: { BENCH_ROUNDS: '3', BENCH_INVALIDATIONS: '500' }, budgetSeconds: 45 },
   { name: 'slow-redis', env: { BENCH_ROUNDS: '3', BENCH_SLOW_READS: '400' }, budgetSeconds: 60 },
-  { name: 'warming', env: { BENCH_ROUNDS: '3', BENCH_WARMING_PERIODS: '4' }, budgetSeconds: 75 },
-  { name: 'write-behind', env: { BENCH_ROUNDS: '3', BENCH_WB_WRITES: '3000' }, budgetSeconds: 90 },
+  { name: 'warming', env: { BENCH_ROUNDS: '3', BENCH_WARMING_PERIODS: '4' }, budgetSeconds: 80 },
+  { name: 'write-behind', env: { BENCH_ROUNDS: '3', BENCH_WB_WRITES: '5000' }, budgetSeconds: 60 },
   { name: 'cdc', env: { BENCH_ROUNDS: '3', BENCH_CDC_WRITES: '300', BENCH_CDC_BACKLOG: '5000' }, budgetSeconds: 90 },
   {
     name: 'http',
     file: 'http/http.bench.js',
     env: { BENCH_HTTP_SECONDS: '2', BENCH_HTTP_ROUNDS: '3' },
-    budgetSeconds: 120,
+    budgetSeconds: 180,
   },
   {
     name: 'soak',

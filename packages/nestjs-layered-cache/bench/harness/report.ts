@@ -55,6 +55,10 @@ export interface BenchResult {
 export const formatNumber = (value: number, decimals = 0): string =>
   value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 
+/** 2 decimals from 0.1× up (0 from 100×), 2 significant digits below: 0.0053×, not 0.00×. */
+export const formatRatio = (ratio: number): string =>
+  `${ratio >= 100 ? ratio.toFixed(0) : ratio >= 0.1 ? ratio.toFixed(2) : ratio.toPrecision(2)}×`;
+
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
 
@@ -88,7 +92,7 @@ function measuredTable(table: MeasuredTable): string[] {
       row.name,
       formatNumber(p.median, d),
       `${formatNumber(p.min, d)}–${formatNumber(p.max, d)}`,
-      ...baselineMedians.map((b) => (b === 0 ? '—' : `${(p.median / b).toFixed(2)}×`)),
+      ...baselineMedians.map((b) => (b === 0 ? '—' : formatRatio(p.median / b))),
       ...others.map((m) => {
         const s = values(m.key);
         const range = s.min === s.max ? '' : ` (${formatNumber(s.min, m.decimals)}–${formatNumber(s.max, m.decimals)})`;
