@@ -2,7 +2,7 @@
  * `npm run bench:report`: assembles docs/benchmarks.md from bench/results/ — every `<name>.json`
  * the harness wrote, and, for a benchmark not on the harness yet, its `<name>.md` as written.
  * Writes the data it rendered from to docs/benchmarks.data.json next to the page, so the page can
- * be re-rendered and checked (test/bench/benchmarks-doc.spec.ts). Run from the package directory.
+ * be re-rendered and checked (test/bench/benchmarks-page.spec.ts). Run from the package directory.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import {
