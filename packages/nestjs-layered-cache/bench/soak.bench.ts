@@ -35,6 +35,7 @@ import { envNumber } from './harness/rounds.js';
 import { ConsistencyTracker, type Side } from './soak/consistency-tracker.js';
 import { KeyDeadlines } from './soak/redis-keys.js';
 import { heapVerdict, keyVerdicts, mib, startSampling, type Check, type Samples } from './soak/sampling.js';
+import { measureRows } from './soak/soak-measures.js';
 import { prng, zipf } from './soak/soak-random.js';
 
 const SECONDS = envNumber('SOAK_SECONDS', 180);
@@ -185,11 +186,6 @@ async function worker(s: Soak): Promise<void> {
   }
 }
 
-const hitRatio = (st: CacheStatsSnapshot) => {
-  const hits = (st.l1?.hits ?? 0) + (st.l2?.hits ?? 0) + st.staleHits;
-  return `${((100 * hits) / Math.max(1, hits + st.misses)).toFixed(1)} % (L1 ${st.l1?.hits}, L2 ${st.l2?.hits}, stale ${st.staleHits}, misses ${st.misses})`;
-};
-
 function verdicts(s: Soak, samples: Samples, stats: CacheStatsSnapshot[], total: number) {
   const [c, t] = [s.counts, s.tracker];
   const errors = stats.reduce((n, st) => n + st.errors, 0);
@@ -227,21 +223,8 @@ function report(
   total: number,
   environment: Environment,
 ): Check[] {
-  const c = s.counts;
   const { checks, rows } = verdicts(s, samples, stats, total);
-  const measures = [
-    ['duration', `${total.toFixed(1)} s`],
-    ['operations', `${s.ops} (${Math.round(s.ops / total)} ops/s)`],
-    ['reads (getOrSet) / loader calls', `${c.reads} / ${c.loads}`],
-    ['writes: invalidateTags / set', `${c.invalidations} / ${c.sets}`],
-    ['group invalidations / deletes / pattern invalidations', `${c.groups} / ${c.deletes} / ${c.patterns}`],
-    ...stats.map((st, i) => [`hit ratio ${'AB'[i]}`, hitRatio(st)]),
-    ...stats.map((st, i) => [
-      `${'AB'[i]}: fills refused / lock waits / lock timeouts / bus messages`,
-      `${st.fillsRefused} / ${st.lockWaits} / ${st.lockTimeouts} / ${st.bus?.received}`,
-    ]),
-    ...rows.map((row) => row.replace(/^\| | \|$/g, '').split(' | ')),
-  ];
+  const measures = measureRows(s.counts, s.ops, total, stats, rows);
   writeResult({
     schema: 1,
     name: 'soak',
