@@ -1,11 +1,11 @@
 /**
  * CDC benchmark: how long a raw-SQL commit takes to evict the entry from another instance's L1
- * (p50/p99 over BENCH_CDC_WRITES, default 2 000), and how many row changes per second the consumer
- * applies from a backlog, as single-row transactions and as one large transaction.
- * `npm run bench:cdc`; writes bench/results/cdc.md.
+ * (p50/p99 over BENCH_CDC_WRITES per round, default 1 000), and how many row changes per second the
+ * consumer applies from a backlog of BENCH_CDC_BACKLOG, as single-row transactions and as one large
+ * transaction; BENCH_ROUNDS interleaved rounds (bench/harness). `npm run bench:cdc`; writes
+ * bench/results/cdc.{md,json}.
  */
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -16,9 +16,15 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { startEmbeddedPostgres, startEmbeddedRedis } from '@internal/dev-services';
 import { CacheModule, CacheService, entityTags } from '../src/index.js';
 import { CdcInvalidationModule, CdcInvalidationService } from '../src/cdc/index.js';
+import { captureEnvironment } from './harness/environment.js';
+import { writeResult } from './harness/report.js';
+import { benchRounds, envNumber, runRounds, toRows } from './harness/rounds.js';
 
-const WRITES = Number(process.env.BENCH_CDC_WRITES ?? 2000);
-const BACKLOG = Number(process.env.BENCH_CDC_BACKLOG ?? 20_000);
+/** Raw-SQL writes per propagation round. */
+const WRITES = envNumber('BENCH_CDC_WRITES', 1000);
+/** Rows of each backlog (single-row transactions, and one UPDATE of as many rows). */
+const BACKLOG = envNumber('BENCH_CDC_BACKLOG', 20_000);
+const ROUNDS = benchRounds();
 const SLOT = 'nlc_cdc_bench';
 
 @Entity({ name: 'bench_items' })
@@ -52,6 +58,12 @@ async function instance(databaseUrl: string, redisUrl: string): Promise<Instance
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+const percentiles = (sorted: number[]) => ({
+  p99: percentile(sorted, 0.99),
+  p50: percentile(sorted, 0.5),
+  p90: percentile(sorted, 0.9),
+  max: sorted.at(-1)!,
+});
 
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -103,6 +115,7 @@ async function drain(
 }
 
 async function main(): Promise<void> {
+  const finish = captureEnvironment();
   const redis = process.env.BENCH_REDIS_URL ? undefined : await startEmbeddedRedis();
   const server = process.env.BENCH_DATABASE_URL
     ? undefined
@@ -122,43 +135,83 @@ async function main(): Promise<void> {
         (await sql.query(`SELECT 1 FROM pg_replication_slots WHERE slot_name = '${SLOT}' AND active`)).rowCount === 1,
     );
     const follower = await instance(urls.db, urls.redis);
-    const latencies = await propagation(sql, follower);
+    const propagationRuns = await runRounds(
+      [{ name: 'raw-SQL UPDATE → other instance', run: async () => percentiles(await propagation(sql, follower)) }],
+      ROUNDS,
+    );
     await Promise.all([leader.app.close(), follower.app.close()]);
 
-    const single = await drain(sql, urls, async () => {
-      for (let i = 0; i < BACKLOG; i += 1000)
-        await sql.query(
-          `DO $$ BEGIN FOR i IN ${i + 1}..${i + 1000} LOOP UPDATE bench_items SET v = v + 1 WHERE id = i; COMMIT; END LOOP; END $$`,
-        );
+    const rate = (r: { seconds: number; changes: number; transactions: number }) => ({
+      changesPerSecond: r.changes / r.seconds,
+      transactionsPerSecond: r.transactions / r.seconds,
+      seconds: r.seconds,
+      changes: r.changes,
+      transactions: r.transactions,
     });
-    const bulk = await drain(sql, urls, async () => {
-      await sql.query('UPDATE bench_items SET v = v + 1');
+    const drainRuns = await runRounds(
+      [
+        {
+          name: `${BACKLOG} single-row transactions`,
+          run: async () =>
+            rate(
+              await drain(sql, urls, async () => {
+                // Writing the backlog is set-up, not measured: no flush per commit (5 ms each on a busy
+                // disk), except the last, whose flush covers all before it, so the drain starts with
+                // the whole backlog in the WAL the consumer reads.
+                await sql.query('SET synchronous_commit = off');
+                for (let i = 0; i < BACKLOG - 1; i += 1000)
+                  await sql.query(
+                    `DO $$ BEGIN FOR i IN ${i + 1}..${Math.min(BACKLOG - 1, i + 1000)} LOOP UPDATE bench_items SET v = v + 1 WHERE id = i; COMMIT; END LOOP; END $$`,
+                  );
+                await sql.query('RESET synchronous_commit');
+                await sql.query('UPDATE bench_items SET v = v + 1 WHERE id = $1', [BACKLOG]);
+              }),
+            ),
+        },
+        {
+          name: `one UPDATE of ${BACKLOG} rows`,
+          run: async () =>
+            rate(await drain(sql, urls, () => sql.query('UPDATE bench_items SET v = v + 1').then(() => {}))),
+        },
+      ],
+      ROUNDS,
+    );
+    const ms = (key: string) => ({ key, label: `${key} ms`, decimals: 2 });
+    writeResult({
+      schema: 1,
+      name: 'cdc',
+      title: 'CDC benchmark',
+      description: [
+        'Embedded Postgres and Redis on one host, two instances in one process.',
+        `Commit → the other instance's L1 evicted: from the UPDATE sent on a separate connection to the bus message applied on the follower, ${WRITES} raw-SQL single-row writes per round. Target p99 < 50 ms.`,
+        'Consumer throughput: a backlog written while no instance ran, then the time one instance takes to apply it (its boot included); the two backlogs run interleaved.',
+      ],
+      environment: finish(),
+      rounds: ROUNDS,
+      tables: [
+        {
+          kind: 'measured',
+          caption: 'Invalidation propagation through change data capture:',
+          caseLabel: 'path',
+          metrics: [ms('p99'), ms('p50'), ms('p90'), ms('max')],
+          rows: toRows(propagationRuns),
+        },
+        {
+          kind: 'measured',
+          caption: 'Draining a backlog:',
+          caseLabel: 'backlog',
+          metrics: [
+            { key: 'changesPerSecond', label: 'row changes/s' },
+            { key: 'transactionsPerSecond', label: 'transactions/s' },
+            { key: 'seconds', label: 'seconds', decimals: 2 },
+            { key: 'changes', label: 'row changes' },
+            { key: 'transactions', label: 'transactions' },
+          ],
+          rows: toRows(drainRuns),
+        },
+      ],
+      notes: [],
     });
-
-    const ms = (v: number) => `${v.toFixed(2)} ms`;
-    const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString('en')}/s`;
-    const markdown = [
-      '# CDC benchmark',
-      '',
-      `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, embedded Postgres and Redis on one host, two instances in one process.`,
-      '',
-      `Commit → other instance's L1 evicted (UPDATE sent on a separate connection to the bus message applied on the follower), ${latencies.length} raw-SQL single-row writes:`,
-      '',
-      '| p50 | p90 | p99 | max | target p99 |',
-      '|---:|---:|---:|---:|---:|',
-      `| ${ms(percentile(latencies, 0.5))} | ${ms(percentile(latencies, 0.9))} | ${ms(percentile(latencies, 0.99))} | ${ms(latencies.at(-1)!)} | < 50 ms |`,
-      '',
-      'Consumer throughput, draining a backlog written while no instance ran (boot of the instance included):',
-      '',
-      '| backlog | transactions | row changes | seconds | changes/s | transactions/s |',
-      '|---|---:|---:|---:|---:|---:|',
-      `| ${BACKLOG} single-row transactions | ${single.transactions} | ${single.changes} | ${single.seconds.toFixed(2)} | ${rate(single.changes, single.seconds)} | ${rate(single.transactions, single.seconds)} |`,
-      `| one UPDATE of ${BACKLOG} rows | ${bulk.transactions} | ${bulk.changes} | ${bulk.seconds.toFixed(2)} | ${rate(bulk.changes, bulk.seconds)} | — |`,
-      '',
-    ].join('\n');
-    mkdirSync('bench/results', { recursive: true });
-    writeFileSync('bench/results/cdc.md', markdown);
-    console.log(markdown);
   } finally {
     await sql
       .query(

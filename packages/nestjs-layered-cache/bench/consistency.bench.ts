@@ -1,17 +1,24 @@
 /**
  * Consistency benchmark: how fast an invalidation reaches the other instance's L1 (p50/p99), and
  * how many loader calls a cold key costs under concurrency across two instances, with and without
- * the distributed lock. `npm run bench`; writes bench/results/consistency.md.
+ * the distributed lock, in BENCH_ROUNDS interleaved rounds (bench/harness). `npm run bench`; writes
+ * bench/results/consistency.{md,json}.
  */
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CacheModule, CacheService, type CacheModuleOptions } from '../src/index.js';
 import { startEmbeddedRedis } from '@internal/dev-services';
+import { captureEnvironment } from './harness/environment.js';
+import { writeResult } from './harness/report.js';
+import { benchRounds, envNumber, runRounds, toRows } from './harness/rounds.js';
 
-const INVALIDATIONS = Number(process.env.BENCH_INVALIDATIONS ?? 2000);
+/** Invalidations per round. */
+const INVALIDATIONS = envNumber('BENCH_INVALIDATIONS', 1000);
 const STAMPEDE_CALLS = 1000;
+const ROUNDS = benchRounds();
+const LOCK_ON = 'on (default)';
+const LOCK_OFF = 'off (in-process single-flight only)';
 
 async function instance(options: CacheModuleOptions): Promise<[CacheService, INestApplicationContext]> {
   const app = await NestFactory.createApplicationContext(CacheModule.forRoot(options), { logger: false });
@@ -19,6 +26,12 @@ async function instance(options: CacheModuleOptions): Promise<[CacheService, INe
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+const percentiles = (sorted: number[]) => ({
+  p50: percentile(sorted, 0.5),
+  p90: percentile(sorted, 0.9),
+  p99: percentile(sorted, 0.99),
+  max: sorted.at(-1)!,
+});
 
 async function propagation(url: string): Promise<number[]> {
   const prefix = `bench-prop-${process.pid}`;
@@ -39,8 +52,10 @@ async function propagation(url: string): Promise<number[]> {
   return latencies.sort((x, y) => x - y);
 }
 
+let runs = 0;
+
 async function stampede(url: string, lock: boolean): Promise<number> {
-  const prefix = `bench-stampede-${lock}-${process.pid}`;
+  const prefix = `bench-stampede-${lock}-${process.pid}-${runs++}`; // a cold key every round
   const options: CacheModuleOptions = { prefix, redis: { url }, ...(lock ? {} : { lock: false }) };
   const [a, appA] = await instance(options);
   const [b, appB] = await instance(options);
@@ -56,34 +71,52 @@ async function stampede(url: string, lock: boolean): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  const finish = captureEnvironment();
   const server = process.env.BENCH_REDIS_URL ? undefined : await startEmbeddedRedis();
   const url = process.env.BENCH_REDIS_URL ?? server!.url;
-  const latencies = await propagation(url);
-  const [withLock, withoutLock] = [await stampede(url, true), await stampede(url, false)];
-  const ms = (v: number) => `${v.toFixed(2)} ms`;
-  const markdown = [
-    '# Consistency benchmark',
-    '',
-    `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, one host, two instances in one process.`,
-    '',
-    `Invalidation → other instance's L1 evicted (invalidateTags call start to the bus message applied), ${latencies.length} invalidations:`,
-    '',
-    '| p50 | p90 | p99 | max | target p99 |',
-    '|---:|---:|---:|---:|---:|',
-    `| ${ms(percentile(latencies, 0.5))} | ${ms(percentile(latencies, 0.9))} | ${ms(percentile(latencies, 0.99))} | ${ms(latencies.at(-1)!)} | < 5 ms |`,
-    '',
-    `Stampede: ${STAMPEDE_CALLS} concurrent getOrSet of one cold key split across two instances (20 ms loader):`,
-    '',
-    '| distributed lock | loader calls |',
-    '|---|---:|',
-    `| on (default) | ${withLock} |`,
-    `| off (in-process single-flight only) | ${withoutLock} |`,
-    '',
-  ].join('\n');
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/consistency.md', markdown);
-  console.log(markdown);
+  const propagationRuns = await runRounds(
+    [{ name: 'invalidateTags → other instance', run: async () => percentiles(await propagation(url)) }],
+    ROUNDS,
+  );
+  const stampedeRuns = await runRounds(
+    [
+      { name: LOCK_ON, run: async () => ({ loads: await stampede(url, true) }) },
+      { name: LOCK_OFF, run: async () => ({ loads: await stampede(url, false) }) },
+    ],
+    ROUNDS,
+  );
   await server?.stop();
+  const ms = (key: string, label: string) => ({ key, label: `${label} ms`, decimals: 2 });
+  writeResult({
+    schema: 1,
+    name: 'consistency',
+    title: 'Consistency benchmark',
+    description: [
+      'One host, two instances in one process, one Redis.',
+      `Invalidation → the other instance's L1 evicted: from the \`invalidateTags\` call to the bus message applied, ${INVALIDATIONS} invalidations per round. Target p99 < 5 ms.`,
+      `Stampede: ${STAMPEDE_CALLS} concurrent \`getOrSet\` of one cold key split across two instances (20 ms loader); loader calls with and without the distributed lock.`,
+    ],
+    environment: finish(),
+    rounds: ROUNDS,
+    tables: [
+      {
+        kind: 'measured',
+        caption: 'Invalidation propagation (p99 is the primary metric):',
+        caseLabel: 'path',
+        metrics: [ms('p99', 'p99'), ms('p50', 'p50'), ms('p90', 'p90'), ms('max', 'max')],
+        rows: toRows(propagationRuns),
+      },
+      {
+        kind: 'measured',
+        caption: 'Stampede:',
+        caseLabel: 'distributed lock',
+        metrics: [{ key: 'loads', label: 'loader calls' }],
+        baselines: [LOCK_OFF],
+        rows: toRows(stampedeRuns),
+      },
+    ],
+    notes: [],
+  });
 }
 
 await main();

@@ -1,18 +1,25 @@
 /**
  * Slow Redis: latency of cached reads (getOrSet of keys held in Redis, L1 off so every read asks
  * Redis) while a TCP proxy delays Redis's replies, with and without the soft timeout. The target:
- * p99 bounded by the soft timeout, not by Redis. `npm run bench`; writes bench/results/slow-redis.md.
+ * p99 bounded by the soft timeout, not by Redis. Four cases (no delay / 200 ms × soft timeout off /
+ * 50 ms) in BENCH_ROUNDS interleaved rounds (bench/harness). `npm run bench`; writes
+ * bench/results/slow-redis.{md,json}.
  */
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NestFactory } from '@nestjs/core';
 import { CacheModule, CacheService, type CacheModuleOptions } from '../src/index.js';
 import { startEmbeddedRedis } from '@internal/dev-services';
 import { startLatencyProxy } from '@internal/dev-services';
+import { captureEnvironment } from './harness/environment.js';
+import { writeResult, type MeasuredTable } from './harness/report.js';
+import { benchRounds, envNumber, runRounds, toRows } from './harness/rounds.js';
 
 const KEYS = 200;
-const READS = Number(process.env.BENCH_SLOW_READS ?? 600);
+/** Reads per case and round. */
+const READS = envNumber('BENCH_SLOW_READS', 600);
+const ROUNDS = benchRounds();
+const DELAY = 200;
 const CONCURRENCY = 20;
 /** What the loader costs (a fast primary-key query). */
 const LOADER_MS = 2;
@@ -22,6 +29,9 @@ async function instance(options: CacheModuleOptions) {
   const app = await NestFactory.createApplicationContext(CacheModule.forRoot(options), { logger: false });
   return { cache: app.get(CacheService), close: () => app.close() };
 }
+
+const softLabel = (soft: number) => (soft === 0 ? 'off (wait for Redis)' : `${soft} ms`);
+const caseName = (delay: number, soft: number) => `${delay} ms delay: ${softLabel(soft)}`;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 
@@ -51,6 +61,7 @@ async function measure(url: string, prefix: string, softTimeout: number): Promis
 }
 
 async function main(): Promise<void> {
+  const finish = captureEnvironment();
   const server = process.env.BENCH_REDIS_URL ? undefined : await startEmbeddedRedis();
   const url = process.env.BENCH_REDIS_URL ?? server!.url;
   const proxy = await startLatencyProxy(url);
@@ -58,35 +69,53 @@ async function main(): Promise<void> {
   const writer = await instance({ prefix, l1: false, redis: { url } });
   for (let i = 0; i < KEYS; i++) await writer.cache.set(`k${i}`, { id: i, name: `product ${i}` }, { ttl: 600_000 });
 
-  const rows: string[] = [];
-  for (const delay of [0, 200]) {
-    proxy.delay(delay);
-    for (const soft of [0, SOFT_TIMEOUT]) {
-      const { ms, loads } = await measure(proxy.url, prefix, soft);
-      const f = (v: number) => `${v.toFixed(1)} ms`;
-      rows.push(
-        `| ${delay} ms | ${soft === 0 ? 'off (wait for Redis)' : `${soft} ms`} | ${f(percentile(ms, 0.5))} | ${f(percentile(ms, 0.99))} | ${f(ms.at(-1)!)} | ${loads} |`,
-      );
-    }
-  }
-  const markdown = [
-    '# Slow Redis benchmark',
-    '',
-    `${new Date().toISOString().slice(0, 10)}, Node ${process.version}. ${READS} getOrSet reads of ${KEYS} keys held in Redis (L1 off), ${CONCURRENCY} at a time, through a TCP proxy delaying every reply; the loader takes ${LOADER_MS} ms.`,
-    '',
-    '| Redis reply delay | soft timeout | p50 | p99 | max | loader calls |',
-    '|---:|---|---:|---:|---:|---:|',
-    ...rows,
-    '',
-    `Target: with Redis slow, p99 ≤ soft timeout + loader time (${SOFT_TIMEOUT + LOADER_MS} ms plus scheduling), not the Redis delay.`,
-    '',
-  ].join('\n');
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/slow-redis.md', markdown);
-  console.log(markdown);
+  const cases = [0, DELAY].flatMap((delay) =>
+    [0, SOFT_TIMEOUT].map((soft) => ({
+      name: caseName(delay, soft),
+      run: async () => {
+        proxy.delay(delay);
+        const { ms, loads } = await measure(proxy.url, prefix, soft);
+        return { p50: percentile(ms, 0.5), p99: percentile(ms, 0.99), max: ms.at(-1)!, loads };
+      },
+    })),
+  );
+  const rows = toRows(await runRounds(cases, ROUNDS));
   await writer.close();
   await proxy.close();
   await server?.stop();
+  const table = (delay: number, caption: string): MeasuredTable => ({
+    kind: 'measured',
+    caption,
+    caseLabel: 'soft timeout',
+    metrics: [
+      { key: 'p99', label: 'p99 ms', decimals: 1 },
+      { key: 'p50', label: 'p50 ms', decimals: 1 },
+      { key: 'max', label: 'max ms', decimals: 1 },
+      { key: 'loads', label: 'loader calls' },
+    ],
+    baselines: [softLabel(0)],
+    rows: rows
+      .filter((r) => r.name.startsWith(`${delay} ms`))
+      .map((r) => ({ ...r, name: r.name.slice(r.name.indexOf(': ') + 2) })),
+  });
+  writeResult({
+    schema: 1,
+    name: 'slow-redis',
+    title: 'Slow Redis benchmark',
+    description: [
+      `${READS} getOrSet reads of ${KEYS} keys held in Redis (L1 off), ${CONCURRENCY} at a time, per run, through a TCP proxy delaying every reply; the loader takes ${LOADER_MS} ms. ` +
+        'All four cases run interleaved in each round.',
+    ],
+    environment: finish(),
+    rounds: ROUNDS,
+    tables: [
+      table(0, 'Redis fast (no delay): what the soft timer costs.'),
+      table(DELAY, `Redis slow (every reply delayed ${DELAY} ms):`),
+    ],
+    notes: [
+      `Target: with Redis slow, p99 ≤ soft timeout + loader time (${SOFT_TIMEOUT + LOADER_MS} ms plus scheduling), not the Redis delay.`,
+    ],
+  });
 }
 
 await main();

@@ -19,25 +19,28 @@
  *
  * `npm run bench:soak` = `tsc -p bench/tsconfig.json && node --expose-gc dist-bench/bench/soak.bench.js`
  * (without --expose-gc the script re-runs itself with it). BENCH_REDIS_URL to use an existing Redis,
- * SOAK_SEED to replay a mix, SOAK_WORKERS. Writes bench/results/soak.md.
+ * SOAK_SEED to replay a mix, SOAK_WORKERS. Writes bench/results/soak.{md,json} (bench/harness/report.ts).
  */
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { CacheModule, CacheService, type CacheSetOptions, type CacheStatsSnapshot } from '../src/index.js';
 import { startEmbeddedRedis } from '@internal/dev-services';
+import { captureEnvironment, type Environment } from './harness/environment.js';
+import { writeResult } from './harness/report.js';
+import { envNumber } from './harness/rounds.js';
 import { ConsistencyTracker, type Side } from './soak/consistency-tracker.js';
 import { KeyDeadlines } from './soak/redis-keys.js';
 import { heapVerdict, keyVerdicts, mib, startSampling, type Check, type Samples } from './soak/sampling.js';
+import { measureRows } from './soak/soak-measures.js';
 import { prng, zipf } from './soak/soak-random.js';
 
-const SECONDS = Number(process.env.SOAK_SECONDS ?? 180);
-const MIN_OPERATIONS = Number(process.env.SOAK_OPERATIONS ?? 100_000);
-const WORKERS = Number(process.env.SOAK_WORKERS ?? 32);
+const SECONDS = envNumber('SOAK_SECONDS', 180);
+const MIN_OPERATIONS = envNumber('SOAK_OPERATIONS', 100_000);
+const WORKERS = envNumber('SOAK_WORKERS', 32);
 const SEED = Number(process.env.SOAK_SEED ?? Date.now() % 1_000_000);
 const ROWS = 20_000;
 const GROUPS = 50;
@@ -183,11 +186,6 @@ async function worker(s: Soak): Promise<void> {
   }
 }
 
-const hitRatio = (st: CacheStatsSnapshot) => {
-  const hits = (st.l1?.hits ?? 0) + (st.l2?.hits ?? 0) + st.staleHits;
-  return `${((100 * hits) / Math.max(1, hits + st.misses)).toFixed(1)} % (L1 ${st.l1?.hits}, L2 ${st.l2?.hits}, stale ${st.staleHits}, misses ${st.misses})`;
-};
-
 function verdicts(s: Soak, samples: Samples, stats: CacheStatsSnapshot[], total: number) {
   const [c, t] = [s.counts, s.tracker];
   const errors = stats.reduce((n, st) => n + st.errors, 0);
@@ -218,37 +216,36 @@ function verdicts(s: Soak, samples: Samples, stats: CacheStatsSnapshot[], total:
   return { checks, rows: [heap.row, ...keys.rows] };
 }
 
-function report(s: Soak, samples: Samples, stats: CacheStatsSnapshot[], total: number): Check[] {
-  const c = s.counts;
+function report(
+  s: Soak,
+  samples: Samples,
+  stats: CacheStatsSnapshot[],
+  total: number,
+  environment: Environment,
+): Check[] {
   const { checks, rows } = verdicts(s, samples, stats, total);
-  const markdown = [
-    '# Soak test',
-    '',
-    `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, two instances in one process, one Redis; ` +
-      `seed ${SEED}, ${WORKERS} workers, ${ROWS} rows (Zipf s = 1.1), L1 ${mib(L1_MAX_BYTES)} each, TTL 2–5 s (+1 s grace on half the rows).`,
-    '',
-    '| measure | value |',
-    '|---|---|',
-    `| duration | ${total.toFixed(1)} s |`,
-    `| operations | ${s.ops} (${Math.round(s.ops / total)} ops/s) |`,
-    `| reads (getOrSet) / loader calls | ${c.reads} / ${c.loads} |`,
-    `| writes: invalidateTags / set | ${c.invalidations} / ${c.sets} |`,
-    `| group invalidations / deletes / pattern invalidations | ${c.groups} / ${c.deletes} / ${c.patterns} |`,
-    ...stats.map((st, i) => `| hit ratio ${'AB'[i]} | ${hitRatio(st)} |`),
-    ...stats.map(
-      (st, i) =>
-        `| ${'AB'[i]}: fills refused / lock waits / lock timeouts / bus messages | ${st.fillsRefused} / ${st.lockWaits} / ${st.lockTimeouts} / ${st.bus?.received} |`,
-    ),
-    ...rows,
-    '',
-    '| check | detail | verdict |',
-    '|---|---|---|',
-    ...checks.map((k) => `| ${k.name} | ${k.detail} | ${k.pass ? 'PASS' : '**FAIL**'} |`),
-    '',
-  ].join('\n');
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/soak.md', markdown);
-  console.log(markdown);
+  const measures = measureRows(s.counts, s.ops, total, stats, rows);
+  writeResult({
+    schema: 1,
+    name: 'soak',
+    title: 'Soak test',
+    description: [
+      `Two instances in one process, one Redis; seed ${SEED}, ${WORKERS} workers, ${ROWS} rows (Zipf s = 1.1), ` +
+        `L1 ${mib(L1_MAX_BYTES)} each, TTL 2–5 s (+1 s grace on half the rows); ${SECONDS} s and at least ${MIN_OPERATIONS} operations.`,
+    ],
+    environment,
+    rounds: 1,
+    tables: [
+      { kind: 'text', caption: '', header: ['measure', 'value'], rows: measures },
+      {
+        kind: 'text',
+        caption: '',
+        header: ['check', 'detail', 'verdict'],
+        rows: checks.map((k) => [k.name, k.detail, k.pass ? 'PASS' : '**FAIL**']),
+      },
+    ],
+    notes: [],
+  });
   if (s.tracker.examples.length) console.error('First violations:', s.tracker.examples);
   if (s.errors.length) console.error('First errors:', s.errors);
   return checks;
@@ -261,6 +258,7 @@ async function instance(url: string, prefix: string): Promise<[CacheService, INe
 }
 
 async function main(gc: () => void): Promise<void> {
+  const finish = captureEnvironment();
   const server = process.env.BENCH_REDIS_URL ? undefined : await startEmbeddedRedis();
   const url = process.env.BENCH_REDIS_URL ?? server!.url;
   const prefix = `soak-${process.pid}`;
@@ -286,7 +284,7 @@ async function main(gc: () => void): Promise<void> {
   const total = seconds(s);
   await sleep(200); // the last bus messages
   const samples = await stop();
-  const checks = report(s, samples, [a.stats(), b.stats()], total);
+  const checks = report(s, samples, [a.stats(), b.stats()], total, finish());
   await Promise.all([appA.close(), appB.close(), redis.quit()]);
   await server?.stop();
   const failed = checks.filter((k) => !k.pass);

@@ -1,20 +1,26 @@
 /**
  * Predictive warming benchmark: hit rate of a skewed (Zipf, s = 1.1) read workload over 1 000 keys
- * with a 2 s TTL, for 5 TTL periods, without and with refresh-ahead. `npm run bench:warming`
- * (BENCH_REDIS_URL to use an existing Redis). Writes bench/results/warming.md.
+ * with a 2 s TTL, for BENCH_WARMING_PERIODS (5) TTL periods, without and with refresh-ahead, in
+ * BENCH_ROUNDS interleaved rounds (bench/harness). `npm run bench:warming` (BENCH_REDIS_URL to use
+ * an existing Redis). Writes bench/results/warming.{md,json}.
  */
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CacheModule, CacheService } from '../src/index.js';
 import { CacheAdminModule } from '../src/admin/index.js';
 import { CacheWarmingModule, CacheWarmingService } from '../src/warming/index.js';
 import { startEmbeddedRedis } from '@internal/dev-services';
+import { captureEnvironment } from './harness/environment.js';
+import { writeResult } from './harness/report.js';
+import { benchRounds, envNumber, runRounds, toRows } from './harness/rounds.js';
 
 const KEYS = 1000;
 const TTL = 2000;
-const PERIODS = 5;
+/** TTL periods per run (BENCH_WARMING_PERIODS, default 5): a run lasts TTL × PERIODS. */
+const PERIODS = envNumber('BENCH_WARMING_PERIODS', 5);
+const ROUNDS = benchRounds();
+const NO_WARMING = 'no warming';
 const READS_PER_SECOND = 2000;
 
 /** Zipf sampler over 1..n by inverse CDF. */
@@ -86,28 +92,48 @@ async function run(redisUrl: string, warming: boolean): Promise<{ hitRate: numbe
 }
 
 async function main(): Promise<void> {
+  const finish = captureEnvironment();
   const server = process.env.BENCH_REDIS_URL ? undefined : await startEmbeddedRedis();
   const url = process.env.BENCH_REDIS_URL ?? server!.url;
   try {
-    const off = await run(url, false);
-    const on = await run(url, true);
-    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-    const markdown = [
-      '# Predictive warming (refresh-ahead)',
-      '',
-      `${new Date().toISOString()}, Node ${process.version}. Zipf (s = 1.1) reads over ${KEYS} keys, ${READS_PER_SECOND} reads/s,`,
-      `TTL ${TTL} ms, ${PERIODS} TTL periods; hit rate over the periods after the first (which fills the cache).`,
-      'Refresh-ahead: every 250 ms, top 200 keys, refresh below 600 ms of freshness left, 1 read in 4 sampled.',
-      '',
-      '| configuration | hit rate | loader calls from reads | refresh-ahead loads |',
-      '|---|---:|---:|---:|',
-      `| no warming | ${pct(off.hitRate)} | ${off.loads} | 0 |`,
-      `| refresh-ahead | ${pct(on.hitRate)} | ${on.loads} | ${on.refreshes} |`,
-      '',
-    ].join('\n');
-    mkdirSync('bench/results', { recursive: true });
-    writeFileSync('bench/results/warming.md', markdown);
-    console.log(markdown);
+    const measure = (warming: boolean) => async () => {
+      const r = await run(url, warming);
+      return { hitRate: r.hitRate * 100, loads: r.loads, refreshes: r.refreshes };
+    };
+    const runs = await runRounds(
+      [
+        { name: NO_WARMING, run: measure(false) },
+        { name: 'refresh-ahead', run: measure(true) },
+      ],
+      ROUNDS,
+    );
+    writeResult({
+      schema: 1,
+      name: 'warming',
+      title: 'Predictive warming (refresh-ahead)',
+      description: [
+        `Zipf (s = 1.1) reads over ${KEYS} keys, ${READS_PER_SECOND} reads/s, TTL ${TTL} ms, ${PERIODS} TTL periods per run; ` +
+          'hit rate over the periods after the first (which fills the cache).',
+        'Refresh-ahead: every 250 ms, top 200 keys, refresh below 600 ms of freshness left, 1 read in 4 sampled.',
+      ],
+      environment: finish(),
+      rounds: ROUNDS,
+      tables: [
+        {
+          kind: 'measured',
+          caption: '',
+          caseLabel: 'configuration',
+          metrics: [
+            { key: 'hitRate', label: 'hit rate %', decimals: 1 },
+            { key: 'loads', label: 'loader calls from reads' },
+            { key: 'refreshes', label: 'refresh-ahead loads' },
+          ],
+          baselines: [NO_WARMING],
+          rows: toRows(runs),
+        },
+      ],
+      notes: [],
+    });
   } finally {
     await server?.stop();
   }

@@ -1,10 +1,11 @@
 /**
- * Write-behind vs write-through: 10 000 increments over 100 rows, 50 concurrent callers.
- * Caller-side latency, database statements, time to drain, and a check that nothing was lost or
- * applied twice. `npm run bench:write-behind`; writes bench/results/write-behind.md.
+ * Write-behind vs write-through: BENCH_WB_WRITES (10 000) increments over 100 rows, 50 concurrent
+ * callers, in BENCH_ROUNDS interleaved rounds (bench/harness). Caller-side latency, database
+ * statements, time to drain, and a check that nothing was lost or applied twice.
+ * `npm run bench:write-behind`; writes bench/results/write-behind.{md,json}.
  */
 import 'reflect-metadata';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
@@ -19,8 +20,16 @@ import {
   WriteBehindService,
 } from '../src/write-behind/index.js';
 import { startEmbeddedPostgres, startEmbeddedRedis } from '@internal/dev-services';
+import { captureEnvironment } from './harness/environment.js';
+import { writeResult } from './harness/report.js';
+import { benchRounds, envNumber, runRounds, spread, toRows } from './harness/rounds.js';
 
-const WRITES = 10_000;
+/** Increments per run (BENCH_WB_WRITES). */
+const WRITES = envNumber('BENCH_WB_WRITES', 10_000);
+const ROUNDS = benchRounds();
+const THROUGH = 'write-through';
+const BEHIND = 'write-behind';
+type Mode = typeof THROUGH | typeof BEHIND;
 const ROWS = 100;
 const CALLERS = 50;
 
@@ -45,7 +54,7 @@ class CountingLogger implements OrmLogger {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
-async function run(mode: 'write-through' | 'write-behind', redisUrl: string, databaseUrl: string) {
+async function run(mode: Mode, redisUrl: string, databaseUrl: string) {
   const logger = new CountingLogger();
   @Module({
     imports: [
@@ -102,6 +111,7 @@ async function run(mode: 'write-through' | 'write-behind', redisUrl: string, dat
 }
 
 async function main(): Promise<void> {
+  const finish = captureEnvironment();
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-wb-pg-'));
   const redis = process.env.BENCH_REDIS_URL ? undefined : await startEmbeddedRedis();
   const pg = process.env.BENCH_DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir, persistent: false });
@@ -113,29 +123,49 @@ async function main(): Promise<void> {
     const setup = await new DataSource({ type: 'postgres', url: databaseUrl }).initialize();
     await new CacheWriteBehind1763900000000().up(setup.createQueryRunner()).catch(() => undefined);
     await setup.destroy();
-    const through = await run('write-through', redisUrl, databaseUrl);
-    const behind = await run('write-behind', redisUrl, databaseUrl);
-    const ms = (x: number) => x.toFixed(2);
-    const row = (name: string, r: typeof through) =>
-      `| ${name} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.writeSeconds.toFixed(2)} | ${r.drainSeconds.toFixed(2)} | ${r.statements} | ${r.total} |`;
-    const markdown = [
-      '# Write-behind vs write-through',
-      '',
-      `${new Date().toISOString()}, Node ${process.version}. ${WRITES} increments over ${ROWS} rows, ${CALLERS} concurrent callers,`,
-      'embedded Postgres and Redis on the same machine. Statements counted by a TypeORM logger (BEGIN/COMMIT included).',
-      '',
-      '| mode | caller p50 ms | caller p99 ms | write phase s | drain s | database statements | sum of counters (expect 10000) |',
-      '|---|---:|---:|---:|---:|---:|---:|',
-      row('write-through', through),
-      row('write-behind', behind),
-      '',
-      `Database statements: **${(through.statements / Math.max(1, behind.statements)).toFixed(0)}× fewer** with write-behind (target ≥ 20×).`,
-      `Lost: ${WRITES - behind.total}, double-applied: ${Math.max(0, behind.total - WRITES)} (write-behind).`,
-      '',
-    ].join('\n');
-    mkdirSync('bench/results', { recursive: true });
-    writeFileSync('bench/results/write-behind.md', markdown);
-    console.log(markdown);
+    const measure = (mode: Mode) => () => run(mode, redisUrl, databaseUrl);
+    const runs = await runRounds(
+      [
+        { name: THROUGH, run: measure(THROUGH) },
+        { name: BEHIND, run: measure(BEHIND) },
+      ],
+      ROUNDS,
+    );
+    const rows = toRows(runs);
+    const median = (mode: Mode, key: string) => spread(rows.find((r) => r.name === mode)!.values[key]!).median;
+    const totals = runs.get(BEHIND)!.map((r) => r.total);
+    writeResult({
+      schema: 1,
+      name: 'write-behind',
+      title: 'Write-behind vs write-through',
+      description: [
+        `${WRITES} increments over ${ROWS} rows per run, ${CALLERS} concurrent callers, embedded Postgres and Redis on the same machine. ` +
+          'Statements counted by a TypeORM logger (BEGIN/COMMIT included).',
+      ],
+      environment: finish(),
+      rounds: ROUNDS,
+      tables: [
+        {
+          kind: 'measured',
+          caption: '',
+          caseLabel: 'mode',
+          metrics: [
+            { key: 'statements', label: 'database statements' },
+            { key: 'p50', label: 'caller p50 ms', decimals: 2 },
+            { key: 'p99', label: 'caller p99 ms', decimals: 2 },
+            { key: 'writeSeconds', label: 'write phase s', decimals: 2 },
+            { key: 'drainSeconds', label: 'drain s', decimals: 2 },
+            { key: 'total', label: `sum of counters (expect ${WRITES})` },
+          ],
+          baselines: [THROUGH],
+          rows,
+        },
+      ],
+      notes: [
+        `Database statements: **${(median(THROUGH, 'statements') / Math.max(1, median(BEHIND, 'statements'))).toFixed(0)}× fewer** with write-behind (medians; target ≥ 20×).`,
+        `Write-behind, over ${totals.length} runs: lost ${Math.max(0, ...totals.map((t) => WRITES - t))}, double-applied ${Math.max(0, ...totals.map((t) => t - WRITES))} (the worst run).`,
+      ],
+    });
   } finally {
     await redis?.stop();
     await pg?.stop();
