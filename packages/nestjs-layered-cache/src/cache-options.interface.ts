@@ -6,9 +6,12 @@ import type { CacheSerializer } from './serialization/cache-serializer.interface
 export interface L1ModuleOptions {
   /** Most entries kept in memory. Default 10 000. */
   maxEntries?: number;
-  /** Most bytes kept in memory (serialized size + ~120 B per entry). Default 64 MiB. */
+  /**
+   * Most bytes of memory L1 takes: each entry is charged its estimated heap (decoded value, record,
+   * key, tag index), within ±25 % of the real heap growth. Default 64 MiB.
+   */
   maxBytes?: number;
-  /** Values larger than this many bytes skip L1 (still cached in L2). Default 1 MiB. */
+  /** Values taking more memory than this skip L1 (still cached in L2). Default 1 MiB. */
   maxEntryBytes?: number;
 }
 

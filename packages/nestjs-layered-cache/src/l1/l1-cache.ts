@@ -1,12 +1,13 @@
 import { LRUCache } from 'lru-cache';
 import type { CacheEntry } from '../core/cache-entry.js';
+import { entryOverhead, valueFootprint } from './value-footprint.js';
 
 export interface L1Options {
   /** Most entries kept. */
   maxEntries: number;
-  /** Most bytes kept (serialized size of the values plus a fixed overhead per entry). */
+  /** Most bytes of memory kept: the decoded values' estimated heap plus each entry's bookkeeping. */
   maxBytes: number;
-  /** Entries larger than this many bytes are not kept in L1. */
+  /** Entries costing more than this many bytes of memory are not kept in L1. */
   maxEntryBytes: number;
 }
 
@@ -18,9 +19,6 @@ export interface SharedEntry<T = unknown> extends CacheEntry<T> {
 interface L1Record extends SharedEntry {
   size: number;
 }
-
-/** Rough per-entry bookkeeping cost (record, key, index slots), so tiny values still count. */
-const ENTRY_OVERHEAD_BYTES = 120;
 
 /**
  * The in-process tier: an LRU bounded by entries and bytes, with per-entry freshness and grace,
@@ -58,15 +56,24 @@ export class L1Cache {
     return record;
   }
 
-  /** Stores `entry`; its value must be the cache's own copy (never the caller's object). */
+  /**
+   * Stores `entry`; its value must be the cache's own copy (never the caller's object). It is
+   * charged the memory it takes (estimated from its structure; `byteLength`, its serialized size,
+   * stands in for what a huge value's bounded walk did not reach).
+   */
   set(key: string, entry: SharedEntry, byteLength: number): void {
-    const size = byteLength + ENTRY_OVERHEAD_BYTES + key.length;
-    if (size > this.options.maxEntryBytes) {
+    const { maxEntryBytes } = this.options;
+    const size =
+      entryOverhead(key, entry.deps, (dep) => this.byDep.has(dep)) +
+      valueFootprint(entry.value, byteLength, maxEntryBytes);
+    if (size > maxEntryBytes) {
       this.oversized++;
       this.lru.delete(key);
       return;
     }
-    this.lru.set(key, { ...entry, size });
+    // A literal, not `{ ...entry, size }`: V8 gives a spread copy a map with ~300 bytes of slack.
+    const { value, shared, deps, storedAt, freshUntil, staleUntil, keepUntil } = entry;
+    this.lru.set(key, { value, shared, deps, storedAt, freshUntil, staleUntil, keepUntil, size });
     for (const dep of entry.deps) {
       let keys = this.byDep.get(dep);
       if (keys === undefined) this.byDep.set(dep, (keys = new Set()));
