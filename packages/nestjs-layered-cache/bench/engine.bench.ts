@@ -137,6 +137,7 @@ async function main(): Promise<void> {
   const samples = new Map<string, number[]>();
   for (let round = 0; round < rounds; round++) {
     if (!ONLY_NETWORK) {
+      memory.reset(); // tinybench 6 runs a task once unless reset: without this every round repeated the first
       await memory.run();
       for (const task of memory.tasks) {
         const period = (task.result as { period?: number }).period;
