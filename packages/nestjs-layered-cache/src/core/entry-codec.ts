@@ -10,6 +10,14 @@ import type { PayloadCodec } from '../serialization/payload.codec.js';
  * copy of the value, deep-frozen when it is plain data, so all paths return the same shape.
  */
 export class EntryCodec {
+  /**
+   * Parsed metadata and dependency headers by their text. Entries of one namespace share both (a
+   * header changes only when a version it records moves), and parsing costs more than a lookup.
+   * The parsed forms are frozen: entries share them.
+   */
+  private readonly metas = new Map<string, Lifetime>();
+  private readonly headers = new Map<string, readonly string[]>();
+
   constructor(private readonly codec: PayloadCodec) {}
 
   /** Throws `CacheSerializationError` naming `full` for values the cache cannot store. */
@@ -38,8 +46,8 @@ export class EntryCodec {
    * clock is compared across machines. Throws if the bytes cannot be decoded.
    */
   remote(raw: L2RawEntry, now: number): SharedEntry {
-    const life = parseMeta(raw.meta);
-    const deps = parseDeps(raw.header);
+    const life = remember(this.metas, raw.meta, parseMeta);
+    const deps = remember(this.headers, raw.header, parseDeps);
     const entry = this.entry(raw.payload, deps, now, raw.pttl - life.grace - life.failSafe, life);
     entry.storedAt = now - (totalLifetime(life) - raw.pttl);
     return entry;
@@ -53,4 +61,17 @@ export class EntryCodec {
     const staleUntil = freshUntil + life.grace;
     return { value, shared, deps, storedAt: now, freshUntil, staleUntil, keepUntil: staleUntil + life.failSafe };
   }
+}
+
+/** Distinct texts remembered per map; past that it starts over (versions move, texts pile up). */
+const REMEMBERED = 512;
+
+function remember<T extends object>(known: Map<string, T>, text: string, parse: (text: string) => T): T {
+  let parsed = known.get(text);
+  if (parsed === undefined) {
+    parsed = Object.freeze(parse(text)); // throws on corrupt text: nothing remembered
+    if (known.size >= REMEMBERED) known.clear();
+    known.set(text, parsed);
+  }
+  return parsed;
 }

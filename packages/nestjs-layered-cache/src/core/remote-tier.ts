@@ -3,6 +3,7 @@ import type { FillToken, L2Cache, L2RawEntry, L2Write, Notify } from '../l2/l2-c
 import type { ErrorReporter } from './error-reporter.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { PendingInvalidations } from './pending-invalidations.js';
+import { SoftDeadlines } from './soft-deadlines.js';
 
 /**
  * How long one soft timeout marks Redis as slow (unless an operation answers in time sooner), ms.
@@ -18,6 +19,8 @@ const SLOW_HOLD_MS = 1000;
  */
 const REPLAY_RETRY_MS = 1000;
 
+const NOTHING = Promise.resolve(undefined);
+
 /** Receives the duration of each L2 operation (seconds) while `enabled`. */
 export interface OperationTimer {
   readonly enabled: boolean;
@@ -31,6 +34,8 @@ export interface OperationTimer {
  */
 export class RemoteTier {
   private readonly pending: PendingInvalidations;
+  /** One timer for every soft timeout (undefined: softTimeout 0, wait for Redis). */
+  private readonly deadlines: SoftDeadlines | undefined;
 
   constructor(
     private readonly l2: L2Cache,
@@ -47,6 +52,18 @@ export class RemoteTier {
     private readonly softTimeout = 0,
   ) {
     this.pending = new PendingInvalidations(rootDep);
+    this.deadlines =
+      softTimeout > 0
+        ? new SoftDeadlines(
+            softTimeout,
+            () => void (this.slowUntil = 0),
+            () => {
+              this.softTimeouts++;
+              this.slowUntil = Date.now() + SLOW_HOLD_MS;
+            },
+            (error) => this.reporter.report('l2', 'soft-timeout', error),
+          )
+        : undefined;
   }
 
   /** Times pending invalidations overflowed and were replaced by invalidating everything. */
@@ -56,8 +73,32 @@ export class RemoteTier {
 
   /** Soft timeout: a miss (the loader answers). A miss never serves anything stale. */
   read(fulls: readonly string[]): Promise<(L2RawEntry | undefined)[] | undefined> {
-    return this.soft(this.run('read', () => this.l2.read(fulls)));
+    // The hot path (an L2 hit): no async frame, no closure; run() does the same bookkeeping.
+    if (this.pending.size > 0 || this.timer?.enabled) return this.soft(this.run('read', () => this.l2.read(fulls)));
+    if (this.breaker !== undefined && !this.breaker.allow()) {
+      this.skipped++;
+      return NOTHING;
+    }
+    let reply: Promise<(L2RawEntry | undefined)[]>;
+    try {
+      reply = this.l2.read(fulls);
+    } catch (error) {
+      reply = Promise.reject(error as Error);
+    }
+    return this.soft(reply.then(this.readAnswered, this.readFailed));
   }
+
+  private readonly readAnswered = <R>(result: R): R => {
+    this.breaker?.success();
+    this.reporter.recovered('l2');
+    return result;
+  };
+
+  private readonly readFailed = (error: unknown): undefined => {
+    this.breaker?.failure();
+    this.reporter.report('l2', 'read', error);
+    return undefined;
+  };
 
   /**
    * Soft timeout: no token, so the fill is never written to L2 (no versions, no compare-and-set);
@@ -202,25 +243,7 @@ export class RemoteTier {
    * timeout); `late` receives a result that arrives after that.
    */
   private soft<R>(operation: Promise<R | undefined>, late?: (result: R) => void): Promise<R | undefined> {
-    if (this.softTimeout === 0) return operation;
-    let timer: NodeJS.Timeout | undefined;
-    let gaveUp = false;
-    const cut = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => {
-        gaveUp = true;
-        this.softTimeouts++;
-        this.slowUntil = Date.now() + SLOW_HOLD_MS;
-        resolve(undefined);
-      }, this.softTimeout);
-    });
-    operation
-      .then((result) => {
-        clearTimeout(timer);
-        if (!gaveUp) this.slowUntil = 0;
-        else if (result !== undefined) late?.(result);
-      })
-      .catch((error: unknown) => this.reporter.report('l2', 'soft-timeout', error));
-    return Promise.race([operation, cut]);
+    return this.deadlines === undefined ? operation : this.deadlines.race(operation, late);
   }
 
   private async run<R extends NonNullable<unknown>>(operation: string, op: () => Promise<R>): Promise<R | undefined> {

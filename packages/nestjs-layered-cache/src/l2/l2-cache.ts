@@ -6,22 +6,13 @@ import {
   BUMP_SCRIPT,
   COMMIT_FILL_SCRIPT,
   DELETE_SCRIPT,
-  READ_SCRIPT,
   SET_SCRIPT,
   UNLOCK_SCRIPT,
 } from './l2.scripts.js';
 import { formatMeta, totalLifetime } from './l2-entry-format.js';
+import { ReadBatches, type L2RawEntry } from './l2-read-batch.js';
 
-/** An entry as stored in Redis, before decoding (see l2-entry-format.ts). */
-export interface L2RawEntry {
-  payload: Buffer;
-  /** `"<ttl>,<grace>,<failSafe>"` it was written with, in ms. */
-  meta: string;
-  /** Dependency header: `"dep\nversion\n…"`. */
-  header: string;
-  /** Remaining time to live in Redis (ttl + grace + failSafe - age), in ms. */
-  pttl: number;
-}
+export type { L2RawEntry } from './l2-read-batch.js';
 
 /** A bus message to publish together with a change (same script or pipeline). */
 export interface Notify {
@@ -46,7 +37,6 @@ export interface L2Write {
 
 type Script = (...args: (string | number | Buffer)[]) => Promise<unknown>;
 interface ScriptedRedis {
-  cacheReadBuffer: Script;
   cacheBeginFill: Script;
   cacheCommitFill: Script;
   cacheSet: Script;
@@ -56,7 +46,6 @@ interface ScriptedRedis {
 }
 
 const SCRIPTS = {
-  cacheRead: READ_SCRIPT,
   cacheBeginFill: BEGIN_FILL_SCRIPT,
   cacheCommitFill: COMMIT_FILL_SCRIPT,
   cacheSet: SET_SCRIPT,
@@ -78,6 +67,8 @@ const seed = (): number => randomInt(1, 2 ** 40);
 export class L2Cache {
   private readonly versionPrefix: string;
   private readonly lockPrefix: string;
+  /** Reads of one tick share one script call. */
+  readonly reads: ReadBatches;
 
   constructor(
     private readonly redis: RedisClient,
@@ -87,27 +78,18 @@ export class L2Cache {
   ) {
     this.versionPrefix = `${prefix}:~v:`;
     this.lockPrefix = `${prefix}:~l:`;
+    this.reads = new ReadBatches(redis, this.versionPrefix);
     for (const [name, lua] of Object.entries(SCRIPTS)) {
       if (!(name in redis)) redis.defineCommand(name, { lua });
     }
   }
 
-  async read(keys: readonly string[]): Promise<(L2RawEntry | undefined)[]> {
-    const reply = (await this.scripts(this.redis).cacheReadBuffer(keys.length, ...keys, this.versionPrefix)) as (
-      Buffer | number | null
-    )[];
-    const out: (L2RawEntry | undefined)[] = new Array(keys.length);
-    for (let i = 0; i < keys.length; i++) {
-      const payload = reply[i * 4] as Buffer | null;
-      if (payload === null) continue;
-      out[i] = {
-        payload,
-        meta: (reply[i * 4 + 1] as Buffer | null)?.toString() ?? '',
-        header: (reply[i * 4 + 2] as Buffer | null)?.toString() ?? '',
-        pttl: Number(reply[i * 4 + 3]),
-      };
-    }
-    return out;
+  /**
+   * The entries of `keys` whose dependencies are all current, in one round trip (shared with the
+   * other reads of this tick, see ReadBatches).
+   */
+  read(keys: readonly string[]): Promise<(L2RawEntry | undefined)[]> {
+    return this.reads.read(keys);
   }
 
   async beginFill(key: string, deps: readonly string[], ttl: number): Promise<FillToken> {

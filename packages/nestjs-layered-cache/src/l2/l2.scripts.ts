@@ -24,22 +24,47 @@ end
  * Returns 4 slots per key: payload, meta, deps header, pttl (payload false = miss). An entry whose
  * dependencies moved is dropped here, keeping its generation so in-flight fills stay comparable.
  * A key of another type (something else wrote there) is deleted and answered with meta "!", which
- * the reader counts as corrupt.
+ * the reader counts as corrupt. With several keys (an mget, or reads batched together), each
+ * version counter is read once and each distinct header checked once: keys of one namespace share
+ * both, which makes the check nearly free per key.
  */
-export const READ_SCRIPT = `${DEPS_CURRENT}
-local out = {}
-for i, key in ipairs(KEYS) do
+export const READ_SCRIPT = `
+local vprefix = ARGV[1]
+local versions, checked
+local function deps_current(t)
+  if not t then return true end
+  if checked then
+    local ok = checked[t]
+    if ok ~= nil then return ok end
+  end
+  local ok = true
+  for dep, version in string.gmatch(t, '([^\\n]+)\\n([^\\n]+)') do
+    local current = versions and versions[dep]
+    if current == nil then
+      current = redis.call('GET', vprefix .. dep) or false
+      if versions then versions[dep] = current end
+    end
+    if current ~= version then ok = false; break end
+  end
+  if checked then checked[t] = ok end
+  return ok
+end
+if #KEYS > 1 then versions, checked = {}, {} end
+local out, n = {}, 0
+for i = 1, #KEYS do
+  local key = KEYS[i]
   local f = redis.pcall('HMGET', key, 'd', 'm', 't')
   if f.err then
     redis.call('DEL', key)
-    out[#out + 1] = ''; out[#out + 1] = '!'; out[#out + 1] = ''; out[#out + 1] = 1
-  elseif f[1] and deps_current(ARGV[1], f[3]) then
-    out[#out + 1] = f[1]; out[#out + 1] = f[2]; out[#out + 1] = f[3]
-    out[#out + 1] = redis.call('PTTL', key)
+    out[n + 1] = ''; out[n + 2] = '!'; out[n + 3] = ''; out[n + 4] = 1
+  elseif f[1] and deps_current(f[3]) then
+    out[n + 1] = f[1]; out[n + 2] = f[2]; out[n + 3] = f[3]
+    out[n + 4] = redis.call('PTTL', key)
   else
     if f[1] then redis.call('HDEL', key, 'd', 'm', 't') end
-    out[#out + 1] = false; out[#out + 1] = false; out[#out + 1] = false; out[#out + 1] = 0
+    out[n + 1] = false; out[n + 2] = false; out[n + 3] = false; out[n + 4] = 0
   end
+  n = n + 4
 end
 return out
 `;
