@@ -10,6 +10,8 @@ const bytes = (what: string) =>
     .int()
     .positive(`${what} must be > 0 bytes`);
 
+const policyMessage = 'l1.policy must be "lru" or "tinylfu"';
+
 const nodes = (what: string) =>
   z
     .array(
@@ -40,6 +42,12 @@ const schema = z.strictObject({
         maxEntries: z.number().int().positive('l1.maxEntries must be a positive integer').optional(),
         maxBytes: bytes('l1.maxBytes').optional(),
         maxEntryBytes: bytes('l1.maxEntryBytes').optional(),
+        // A refinement rather than z.enum: an enum mismatch aborts, and the union around l1 would
+        // then report only "l1: Invalid input" instead of this message.
+        policy: z
+          .string({ error: policyMessage })
+          .refine((v): v is 'lru' | 'tinylfu' => v === 'lru' || v === 'tinylfu', policyMessage)
+          .optional(),
       }),
     ])
     .optional(),

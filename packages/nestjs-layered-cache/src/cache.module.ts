@@ -186,6 +186,7 @@ function createStack(options: CacheModuleOptions, redis: RedisConnection | null,
           maxEntries: options.l1?.maxEntries ?? 10_000,
           maxBytes: options.l1?.maxBytes ?? 64 * MiB,
           maxEntryBytes: options.l1?.maxEntryBytes ?? MiB,
+          policy: options.l1?.policy ?? 'lru',
         });
   const l2 = redis ? new L2Cache(redis.client, prefix, options.fillWindow ?? 60_000) : undefined;
   const failSafe = options.failSafe || undefined;
