@@ -1,7 +1,5 @@
 /** Largest table: 2^22 words (16 MiB), enough for ~2 million entries at full accuracy. */
 const MAX_WORDS = 1 << 22;
-/** Per-row multipliers (odd, well mixed): each row picks its own word for the same key. */
-const ROW_SEEDS = [0x9e3779b1, 0x85ebca6b, 0xc2b2ae35, 0x27d4eb2f] as const;
 const ONE_BIT_PER_NIBBLE = 0x11111111;
 const HALVE_MASK = 0x77777777;
 
@@ -45,10 +43,12 @@ export class FrequencySketch {
 
   /** The estimated number of recent occurrences of the key with this hash (0–15). */
   frequency(hash: number): number {
+    // Double hashing: row i reads word (hash + i·step), the step a rotation of the (mixed) hash.
+    const step = (hash >>> 13) | (hash << 19) | 1;
     const start = (hash & 1) << 2;
     let min = 15;
     for (let row = 0; row < 4; row++) {
-      const word = this.table[this.indexOf(hash, row)]!;
+      const word = this.table[(hash + Math.imul(row, step)) & this.mask]!;
       const count = (word >>> ((start + row) << 2)) & 0xf;
       if (count < min) min = count;
     }
@@ -57,10 +57,11 @@ export class FrequencySketch {
 
   /** Counts one occurrence; every `sampleSize` counted occurrences, ages all counters. */
   increment(hash: number): void {
+    const step = (hash >>> 13) | (hash << 19) | 1;
     const start = (hash & 1) << 2;
     let added = false;
     for (let row = 0; row < 4; row++) {
-      const index = this.indexOf(hash, row);
+      const index = (hash + Math.imul(row, step)) & this.mask;
       const shift = (start + row) << 2;
       const word = this.table[index]!;
       if (((word >>> shift) & 0xf) !== 0xf) {
@@ -82,10 +83,6 @@ export class FrequencySketch {
     // Each key sits in 4 counters: the truncated halves are worth odd / 4 additions.
     this.additions = Math.max(0, (this.additions - (odd >>> 2)) >>> 1);
     this.resets++;
-  }
-
-  private indexOf(hash: number, row: number): number {
-    return mix32(Math.imul(hash + ROW_SEEDS[row]!, ROW_SEEDS[row]!)) & this.mask;
   }
 }
 
