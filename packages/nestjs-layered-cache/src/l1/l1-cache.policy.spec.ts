@@ -38,16 +38,19 @@ describe('L1 policy', () => {
   it.each([
     ['tinylfu', 18, 20],
     ['lru', 0, 0],
-  ] as [L1Policy, number, number][])('%s: a popular set survives a scan 10× L1 → %d–%d of 20 kept', (policy, min, max) => {
-    const l1 = new L1Cache({ maxEntries: 100, maxBytes: 1_000_000, maxEntryBytes: 10_000, policy, seed: 1 });
-    const hot = Array.from({ length: 20 }, (_, i) => `hot:${i}`);
-    for (let round = 0; round < 8; round++) for (const key of hot) request(l1, key);
-    for (let i = 0; i < 1_000; i++) request(l1, `scan:${i}`);
-    const kept = hot.filter((key) => l1.lookup(key, 0) !== undefined).length;
-    expect(kept).toBeGreaterThanOrEqual(min);
-    expect(kept).toBeLessThanOrEqual(max);
-    expect(l1.entries).toBeLessThanOrEqual(100);
-  });
+  ] as [L1Policy, number, number][])(
+    '%s: a popular set survives a scan 10× L1 → %d–%d of 20 kept',
+    (policy, min, max) => {
+      const l1 = new L1Cache({ maxEntries: 100, maxBytes: 1_000_000, maxEntryBytes: 10_000, policy, seed: 1 });
+      const hot = Array.from({ length: 20 }, (_, i) => `hot:${i}`);
+      for (let round = 0; round < 8; round++) for (const key of hot) request(l1, key);
+      for (let i = 0; i < 1_000; i++) request(l1, `scan:${i}`);
+      const kept = hot.filter((key) => l1.lookup(key, 0) !== undefined).length;
+      expect(kept).toBeGreaterThanOrEqual(min);
+      expect(kept).toBeLessThanOrEqual(max);
+      expect(l1.entries).toBeLessThanOrEqual(100);
+    },
+  );
 
   it.each(['tinylfu', 'lru'] as L1Policy[])(
     '%s: holds both bounds with mixed sizes, counts every eviction, keeps the dependency index exact',
