@@ -13,7 +13,7 @@ export interface L1ModuleOptions {
   /**
    * Which entries L1 keeps when full: `'lru'` (recency only) or `'tinylfu'` (W-TinyLFU, as in
    * Caffeine: a newcomer gets in only if it is seen more often than the entry it would push out,
-   * so scans and loops larger than L1 do not flush the popular entries). Default `'lru'`.
+   * so scans and loops larger than L1 do not flush the popular entries). Default `lru`.
    */
   policy?: 'lru' | 'tinylfu';
 }
@@ -38,10 +38,19 @@ export interface CacheModuleOptions {
    * The loader is then not called again for that key for `retryAfter` ms, doubling per failure in a
    * row up to `maxRetryAfter`. `when` picks the errors a kept value may hide (default: all but HTTP
    * 4xx exceptions). `false` (default): entries are not kept; failed loads still back off.
-   * Defaults when on: maxStale 3 600 000, retryAfter 5 000, maxRetryAfter 60 000.
    */
   failSafe?:
-    { maxStale?: number; retryAfter?: number; maxRetryAfter?: number; when?: (error: unknown) => boolean } | false;
+    | {
+        /** How long after grace entries are kept, ms. Default 3 600 000. */
+        maxStale?: number;
+        /** Wait after a failure before the loader is called again, ms; doubles per failure in a row. Default 5 000. */
+        retryAfter?: number;
+        /** Ceiling of that wait, ms. Default 60 000. */
+        maxRetryAfter?: number;
+        /** Which loader errors a kept value may hide. Default: `isOutage` (all but HTTP 4xx exceptions). */
+        when?: (error: unknown) => boolean;
+      }
+    | false;
   /** L1 limits, or `false` for a Redis-only cache. */
   l1?: L1ModuleOptions | false;
   /** Redis connection, or `false` for an in-process-only cache. Required: there is no implicit localhost. */
@@ -64,9 +73,16 @@ export interface CacheModuleOptions {
    * the last `heartbeat × missedBeats` ms was heard, L1 is bypassed (and then emptied and the
    * subscription reconnected) until the bus proves itself again: that product bounds how stale L1
    * can be while the bus is broken (a stalled Redis, a half-open connection). `heartbeat` 0 turns
-   * it off (no bound). Defaults: heartbeat 1 000, missedBeats 3 (a 3 s bound).
+   * it off (no bound). The defaults make a 3 s bound.
    */
-  bus?: boolean | { heartbeat?: number; missedBeats?: number };
+  bus?:
+    | boolean
+    | {
+        /** How often a beat is published, ms (0: no heartbeat). Default 1 000. */
+        heartbeat?: number;
+        /** Beats that may go unheard before L1 is bypassed, ≥ 2. Default 3. */
+        missedBeats?: number;
+      };
   /** Values whose serialized size exceeds this many bytes are not cached (counted, logged once). Default 8 MiB. */
   maxValueBytes?: number;
   /** Compress payloads larger than this many bytes (brotli); `false` never compresses. Default 16 384. */
@@ -85,9 +101,18 @@ export interface CacheModuleOptions {
   /**
    * Stop sending to Redis while it keeps failing: `threshold` errors within `window` ms open the
    * circuit (operations fail open at once); after `cooldown` ms one probe is tried. `false`: always
-   * try. Defaults 5 errors / 10 000 ms / 2 000 ms.
+   * try.
    */
-  circuitBreaker?: { threshold?: number; window?: number; cooldown?: number } | false;
+  circuitBreaker?:
+    | {
+        /** Errors within `window` that open the circuit. Default 5. */
+        threshold?: number;
+        /** Window errors are counted in, ms. Default 10 000. */
+        window?: number;
+        /** How long the circuit stays open before one probe, ms. Default 2 000. */
+        cooldown?: number;
+      }
+    | false;
   /** HTTP response caching (`@CacheRoute`): scopes, limits, namespace. */
   http?: HttpCacheModuleOptions;
 }

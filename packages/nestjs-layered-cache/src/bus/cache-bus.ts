@@ -34,9 +34,9 @@ export class CacheBus {
     private readonly listener: BusListener,
     private readonly logger: Pick<Logger, 'warn' | 'log'>,
     /** How often the subscription is proven end to end, ms (0: never); see BusHeartbeat. */
-    heartbeatEvery = 1000,
+    heartbeatEvery: number,
     /** Beats that may go unheard before L1 is bypassed: the staleness bound is their product. */
-    missedBeats = 3,
+    missedBeats: number,
   ) {
     this.subscribing = new BackgroundTask('Cache bus subscription', logger);
     this.subscriber = createSubscriber(publisher, `${channel}:${this.instanceId}`);

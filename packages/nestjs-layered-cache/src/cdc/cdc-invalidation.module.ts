@@ -1,4 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { durationProblems } from '../core/duration.js';
+import { CacheConfigError } from '../errors/cache-config.error.js';
 import type { CdcInvalidationOptions } from './cdc-options.interface.js';
 import { CdcInvalidationService } from './cdc-invalidation.service.js';
 import { CDC_OPTIONS } from './cdc.constants.js';
@@ -11,6 +13,10 @@ import { CDC_OPTIONS } from './cdc.constants.js';
 @Module({})
 export class CdcInvalidationModule {
   static forRoot(options: CdcInvalidationOptions = {}): DynamicModule {
+    const problems = durationProblems(options, { leaderPollMs: 1, statusIntervalMs: 1, stuckAfterMs: 1 });
+    if (problems.length > 0) {
+      throw new CacheConfigError(`Invalid CdcInvalidationModule options: ${problems.join('; ')}.`);
+    }
     return {
       module: CdcInvalidationModule,
       global: true,

@@ -1,6 +1,7 @@
 import type { L2Write } from '../l2/l2-cache.js';
 import type { CacheSetOptions } from './cache-entry.js';
 import { CacheConfigError } from '../errors/cache-config.error.js';
+import { durationProblem } from './duration.js';
 import { keyDep } from './local-tier.js';
 import type { NamespacePath } from './namespace-path.js';
 
@@ -48,16 +49,11 @@ export function fillOf(
   };
 }
 
-const MAX_DURATION = 10 * 365 * 24 * 3_600_000;
-
-/** A whole number of ms (fractions from arithmetic like 1.1 * 1000 are rounded) within bounds. */
+/** Whole ms by the one duration rule (core/duration.ts); fractions from arithmetic like 1.1 * 1000 are rounded. */
 function duration(full: string, name: string, value: number, min: number): number {
   const ms = Math.round(value);
-  if (!Number.isFinite(value) || ms < min || ms > MAX_DURATION) {
-    throw new CacheConfigError(
-      `${name} for "${full}" must be between ${min} and ${MAX_DURATION} ms, got ${value}. Durations are milliseconds.`,
-    );
-  }
+  const problem = durationProblem(ms, min);
+  if (problem) throw new CacheConfigError(`${name} for "${full}" ${problem}, got ${value}.`);
   return ms;
 }
 

@@ -2,7 +2,7 @@ import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import type { FailSafeRetryOptions } from './fail-safe.js';
 import type { FillLockOptions } from './fill-lock.js';
 
-/** The engine's settings, with the module's defaults applied (see CacheModuleOptions). */
+/** The engine's settings, resolved from CacheModuleOptions by resolveCacheOptions (options/). */
 export interface StackConfig {
   /** Default freshness, ms. */
   ttl: number;

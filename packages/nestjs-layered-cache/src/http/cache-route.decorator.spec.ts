@@ -13,7 +13,7 @@ describe('@CacheRoute options', () => {
   it('refuses mistakes when the controller loads, naming each one', () => {
     const bad = (options: CacheRouteOptions) => () => CacheRoute(options);
     expect(bad({ ttl: 0 })).toThrow(CacheConfigError);
-    expect(bad({ ttl: 0, grace: -1 })).toThrow(/ttl must be .* > 0, got 0; grace must be .* ≥ 0, got -1/);
+    expect(bad({ ttl: 0, grace: -1 })).toThrow(/ttl must be > 0 ms, got 0; grace must be ≥ 0 ms, got -1/);
     expect(bad({ scope: 'everyone' as never })).toThrow(/scope must be 'public', 'user' or 'tenant'/);
     expect(bad({ vary: ['Accept Language'] })).toThrow(/vary must list request header names/);
     expect(bad({ edge: true })).toThrow(/edge needs scope 'public' and no vary/);

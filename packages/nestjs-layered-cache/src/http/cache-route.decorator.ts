@@ -1,4 +1,5 @@
 import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { durationProblem } from '../core/duration.js';
 import { CacheConfigError } from '../errors/cache-config.error.js';
 import { CACHE_ROUTE_METADATA } from './http-cache.constants.js';
 import type { CacheRouteOptions } from './http-cache.interface.js';
@@ -21,10 +22,8 @@ export function CacheRoute(options: CacheRouteOptions | false = {}): MethodDecor
 function validate(options: CacheRouteOptions): void {
   const problems: string[] = [];
   for (const name of ['ttl', 'grace', 'failSafe'] as const) {
-    const value = options[name];
-    if (value !== undefined && (!Number.isFinite(value) || value < (name === 'ttl' ? 1 : 0))) {
-      problems.push(`${name} must be a number of milliseconds ${name === 'ttl' ? '> 0' : '≥ 0'}, got ${value}`);
-    }
+    const problem = options[name] === undefined ? undefined : durationProblem(options[name], name === 'ttl' ? 1 : 0);
+    if (problem) problems.push(`${name} ${problem}, got ${options[name]}`);
   }
   if (options.scope !== undefined && !SCOPES.has(options.scope)) {
     problems.push(`scope must be 'public', 'user' or 'tenant' (or left out), got ${String(options.scope)}`);

@@ -1,5 +1,10 @@
 import type { TagsTemplate } from '../decorators/key-template.js';
-import type { CacheRouteOptions, CacheScope, HttpCacheModuleOptions, HttpRequestLike } from './http-cache.interface.js';
+import type {
+  CacheRouteOptions,
+  CacheScope,
+  HttpRequestLike,
+  ResolvedHttpCacheOptions,
+} from './http-cache.interface.js';
 import { HttpCacheStats } from './http-cache.stats.js';
 import { header } from './http-exchange.js';
 
@@ -35,11 +40,13 @@ type WithUser = {
   session?: { userId?: unknown; user?: { id?: unknown } };
 };
 
-const defaultUserId: Resolver = (req) => {
+/** `http.userId`'s default (applied by resolveCacheOptions). */
+export const defaultUserId: Resolver = (req) => {
   const { user, session } = req as WithUser;
   return scalar(user?.id) ?? scalar(user?.sub) ?? scalar(session?.user?.id) ?? scalar(session?.userId);
 };
-const defaultTenantId: Resolver = (req) => scalar((req as WithUser).user?.tenantId);
+/** `http.tenantId`'s default. */
+export const defaultTenantId: Resolver = (req) => scalar((req as WithUser).user?.tenantId);
 
 function scalar(value: unknown): string | number | undefined {
   return typeof value === 'string' || typeof value === 'number' ? value : undefined;
@@ -56,16 +63,13 @@ export class HttpCacheContext {
   private readonly tenantId: Resolver;
   private readonly sessionCookies: readonly string[];
 
-  constructor(
-    options: HttpCacheModuleOptions,
-    /** ms; `failSafe`: how long expired answers are kept to stand in for failing handlers. */
-    private readonly defaults: { ttl: number; grace: number; failSafe: number },
-  ) {
-    this.namespace = options.namespace ?? 'http';
-    this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-    this.userId = options.userId ?? defaultUserId;
-    this.tenantId = options.tenantId ?? defaultTenantId;
-    this.sessionCookies = (options.sessionCookies ?? ['connect.sid', 'sessionId', 'sid']).map((name) => `${name}=`);
+  /** `defaults`: the resolved `http` options, with the module's ttl, grace and fail-safe window (ms). */
+  constructor(private readonly defaults: ResolvedHttpCacheOptions) {
+    this.namespace = defaults.namespace;
+    this.maxBodyBytes = defaults.maxBodyBytes;
+    this.userId = defaults.userId;
+    this.tenantId = defaults.tenantId;
+    this.sessionCookies = defaults.sessionCookies.map((name) => `${name}=`);
   }
 
   private readonly listeners = new Set<(route: string, result: HttpCacheResult) => void>();

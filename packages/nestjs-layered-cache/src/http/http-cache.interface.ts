@@ -63,10 +63,20 @@ export interface HttpCacheModuleOptions {
   userId?: (request: HttpRequestLike) => string | number | null | undefined;
   /** Resolves the tenant for `scope: 'tenant'`. Default: `req.user.tenantId`. Never trust a raw header here. */
   tenantId?: (request: HttpRequestLike) => string | number | null | undefined;
-  /** Cookies that mean "this request has a session". Default `['connect.sid', 'sessionId', 'sid']`. */
+  /** Cookies that mean "this request has a session". Default `connect.sid`, `sessionId`, `sid`. */
   sessionCookies?: readonly string[];
   /** Responses larger than this many bytes are sent, not cached. Default 1 MiB. */
   maxBodyBytes?: number;
   /** Namespace of HTTP entries (nested in the root one); `clear()` on it drops them all. Default `http`. */
   namespace?: string;
+}
+
+/** `http` options with the module's defaults applied, plus the module-wide route defaults (ms). */
+export interface ResolvedHttpCacheOptions extends Readonly<Required<HttpCacheModuleOptions>> {
+  /** The module's `ttl`: a route's default freshness. */
+  readonly ttl: number;
+  /** The module's `grace`. */
+  readonly grace: number;
+  /** How long expired answers are kept to stand in for failing handlers: the module's fail-safe window. */
+  readonly failSafe: number;
 }

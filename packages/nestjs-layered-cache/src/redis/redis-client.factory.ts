@@ -1,4 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { CACHE_OPTION_DEFAULTS } from '../core/cache-option.defaults.js';
 import type { RedisModuleOptions } from './redis-options.interface.js';
 
 export type RedisClient = Redis | Cluster;
@@ -9,22 +10,25 @@ export type RedisClient = Redis | Cluster;
  */
 export type ClientRole = 'cache' | 'queue';
 
+const DEFAULTS = CACHE_OPTION_DEFAULTS.redis;
+
 /** Reconnect backoff: 200 ms more per attempt, at most 2 s. */
 const retryStrategy = (attempt: number): number => Math.min(attempt * 200, 2000);
 
 /**
  * The one place that builds ioredis clients, from the module's options: a single server (`url`),
- * Sentinel (follows failovers) or Cluster. Every part of the module uses it.
+ * Sentinel (follows failovers) or Cluster. Every part of the module uses it. Unset timeouts take
+ * the module's defaults (CACHE_OPTION_DEFAULTS.redis), for callers that pass raw options.
  */
 export function createRedisClient(options: RedisModuleOptions, role: ClientRole): RedisClient {
-  const connectTimeout = options.connectTimeout ?? 2000;
+  const { connectTimeout = DEFAULTS.connectTimeout, commandTimeout = DEFAULTS.commandTimeout } = options;
   const common: RedisOptions =
     role === 'cache'
       ? {
           lazyConnect: true,
           enableOfflineQueue: false,
           maxRetriesPerRequest: 1,
-          commandTimeout: options.commandTimeout ?? 1000,
+          commandTimeout,
           connectTimeout,
           retryStrategy,
         }

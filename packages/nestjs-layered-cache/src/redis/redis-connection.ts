@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { RedisModuleOptions } from './redis-options.interface.js';
+import type { ResolvedRedisOptions } from './redis-options.interface.js';
 import { createRedisClient, isCluster, type RedisClient } from './redis-client.factory.js';
 
 /**
@@ -16,8 +16,8 @@ export class RedisConnection {
   /** True on Redis Cluster: keys that scripts use together must share a hash slot. */
   readonly cluster: boolean;
 
-  constructor(private readonly options: RedisModuleOptions) {
-    this.connectTimeout = options.connectTimeout ?? 2000;
+  constructor(private readonly options: ResolvedRedisOptions) {
+    this.connectTimeout = options.connectTimeout;
     this.owned = options.client === undefined;
     this.client = options.client ?? createRedisClient(options, 'cache');
     this.cluster = isCluster(this.client);

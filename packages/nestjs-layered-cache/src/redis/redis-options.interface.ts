@@ -37,8 +37,13 @@ export interface RedisModuleOptions {
    * `commandTimeout`. Default 250.
    */
   softTimeout?: number;
-  /** Hard timeout: a Redis command that takes longer than this many ms fails (and the cache fails open). Default 1000. */
+  /** Hard timeout: a Redis command that takes longer than this many ms fails (and the cache fails open). Default 1 000. */
   commandTimeout?: number;
-  /** Give up a connection attempt after this many ms. Default 2000. */
+  /** Give up a connection attempt after this many ms. Default 2 000. */
   connectTimeout?: number;
 }
+
+/** Redis options with the module's timeouts applied (resolveCacheOptions); what RedisConnection takes. */
+export type ResolvedRedisOptions = Readonly<
+  RedisModuleOptions & Required<Pick<RedisModuleOptions, 'softTimeout' | 'commandTimeout' | 'connectTimeout'>>
+>;

@@ -1,6 +1,7 @@
 import { Inject, Module, type MiddlewareConsumer, type NestModule, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import session from 'express-session';
+import { durationProblems } from '../core/duration.js';
 import { CacheConfigError } from '../errors/cache-config.error.js';
 import { CacheSessionModuleClass, SESSION_MODULE_OPTIONS } from './cache-session.module-definition.js';
 import { generateSessionId } from './redis-session.store.js';
@@ -10,12 +11,14 @@ import { SessionService } from './session.service.js';
 
 type Next = (error?: unknown) => void;
 
-/** The secrets are checked when the options are resolved (at boot, also for forRootAsync). */
+/** The secrets and the ttl are checked when the options are resolved (at boot, also for forRootAsync). */
 function validated(options: CacheSessionOptions): CacheSessionOptions {
   const secrets = Array.isArray(options?.secret) ? options.secret : [options?.secret];
   if (secrets.length === 0 || secrets.some((s) => typeof s !== 'string' || s.length < 16)) {
     throw new CacheConfigError('Session secrets must be strings of at least 16 characters (32+ in production)');
   }
+  const problems = durationProblems(options, { ttl: 1 });
+  if (problems.length > 0) throw new CacheConfigError(`Invalid CacheSessionModule options: ${problems.join('; ')}.`);
   return options;
 }
 

@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+import { durationProblem } from '../core/duration.js';
 import { CacheConfigError } from '../errors/cache-config.error.js';
 import type { CacheWarmerOptions } from './warming.interface.js';
 
@@ -15,9 +16,10 @@ export function CacheWarmer(options: CacheWarmerOptions): MethodDecorator {
     );
   }
   const { schedule } = options;
-  if (typeof schedule === 'number' && (!Number.isInteger(schedule) || schedule < 100)) {
+  const problem = typeof schedule === 'number' ? durationProblem(schedule, 100) : undefined;
+  if (problem || (typeof schedule === 'number' && !Number.isInteger(schedule))) {
     throw new CacheConfigError(
-      `@CacheWarmer(${options.name}) schedule in ms must be an integer ≥ 100, got ${schedule}`,
+      `@CacheWarmer(${options.name}) schedule ${problem ?? 'must be whole milliseconds'}, got ${schedule}`,
     );
   }
   if (typeof schedule === 'string' && schedule.trim().split(/\s+/).length < 5) {

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CacheAdminModule } from '../../src/admin/index.js';
+import { CdcInvalidationModule } from '../../src/cdc/index.js';
 import { CacheConfigError, CacheModule } from '../../src/index.js';
 import { CacheMetricsModule } from '../../src/metrics/index.js';
 import { CacheSessionModule, SessionService } from '../../src/session/index.js';
@@ -74,5 +75,27 @@ describe('feature modules take their options from providers (forRootAsync)', () 
       const moduleRef = Test.createTestingModule({ imports: [cache, feature] });
       await expect(moduleRef.compile()).rejects.toBeInstanceOf(CacheConfigError);
     }
+  });
+
+  it('rejects durations that are not ones by the same rule as the core options, naming the option', async () => {
+    const cache = CacheModule.forRoot({ isGlobal: true, prefix: uniquePrefix('async'), redis: false });
+    const token = 'token-from-settings-0123456789';
+    const secret = 'secret-from-settings-0123456789';
+    for (const [feature, message] of [
+      [
+        CacheAdminModule.forRootAsync({ useFactory: () => ({ token, historyInterval: 0 }) }),
+        /CacheAdminModule options: historyInterval must be > 0 ms, got 0/,
+      ],
+      [
+        CacheSessionModule.forRootAsync({ useFactory: () => ({ secret, ttl: Number.NaN }) }),
+        /CacheSessionModule options: ttl must be a number of milliseconds, got NaN/,
+      ],
+    ] as const) {
+      const moduleRef = Test.createTestingModule({ imports: [cache, feature] });
+      await expect(moduleRef.compile()).rejects.toThrow(message);
+    }
+    expect(() => CdcInvalidationModule.forRoot({ leaderPollMs: -1, stuckAfterMs: 1e15 })).toThrow(
+      /leaderPollMs must be > 0 ms, got -1; stuckAfterMs must be at most \d+ ms/,
+    );
   });
 });

@@ -4,8 +4,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { uniquePrefix } from '../helpers/cache-instance.js';
 
 const run = promisify(execFile);
@@ -25,6 +26,9 @@ const CORE_PEERS = [
   'reflect-metadata',
   'rxjs',
 ];
+/** The library's integration folders in dist: a core-only app must load none of their files. */
+const INTEGRATION_DIRS =
+  /\/dist\/(typeorm|cdc|warming|write-behind|session|admin|metrics|health|cache-manager|testing)\//;
 const OPTIONAL_PEERS = Object.keys(
   (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { peerDependenciesMeta: object })
     .peerDependenciesMeta,
@@ -43,10 +47,14 @@ const npm = (cwd: string, ...args: string[]) =>
   run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline'], { cwd, timeout: 180_000 });
 
 /** Starts the consumer's built app; resolves once it prints its port. */
-function boot(dir: string, mode: string[] = []): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['dist/main.js', ...mode], {
+function boot(
+  dir: string,
+  mode: string[] = [],
+  options: { nodeArgs?: string[]; env?: Record<string, string> } = {},
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'dist/main.js', ...mode], {
     cwd: dir,
-    env: { ...process.env, REDIS_URL: inject('redisUrl'), CACHE_PREFIX: uniquePrefix('pkg') },
+    env: { ...process.env, REDIS_URL: inject('redisUrl'), CACHE_PREFIX: uniquePrefix('pkg'), ...options.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolvePort, reject) => {
@@ -98,6 +106,39 @@ describe('the packed library in a fresh Nest app', () => {
     const a = (await (await fetch(`${url}/service`)).json()) as { loads: number };
     const b = (await (await fetch(`${url}/service`)).json()) as { loads: number };
     expect([a.loads, b.loads]).toEqual([1, 1]);
+  }, 180_000);
+
+  it('loads no integration of the library, only the core, in an app that uses the core', async () => {
+    const log = join(dir, 'modules.log');
+    cpSync(join(import.meta.dirname, 'module-count'), dir, { recursive: true });
+    const { url, child } = await boot(dir, [], {
+      nodeArgs: ['--import', './count-modules.mjs'],
+      env: { NLC_MODULE_LOG: log },
+    });
+    apps.push(child);
+    expect((await fetch(`${url}/route`)).status).toBe(200);
+    child.kill('SIGUSR2');
+    await vi.waitFor(() => expect(existsSync(log) && readFileSync(log, 'utf8').endsWith('end\n')).toBe(true), {
+      timeout: 10_000,
+    });
+
+    const modules = new Set(
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '' && line !== 'end')
+        .map((line) => (line.startsWith('file:') ? fileURLToPath(line) : line)),
+    );
+    const ours = [...modules].filter((path) => path.includes('/node_modules/nestjs-layered-cache/'));
+    const integrations = ours.filter((path) => INTEGRATION_DIRS.test(path));
+    expect(integrations).toEqual([]);
+    expect(ours.length).toBeGreaterThan(0);
+    const perPackage = new Map<string, number>();
+    for (const path of modules) {
+      const name = /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? '(node or app)';
+      perPackage.set(name, (perPackage.get(name) ?? 0) + 1);
+    }
+    const counts = [...perPackage].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ${n}`);
+    console.log(`core-only app: ${modules.size} modules from ${perPackage.size} packages: ${counts.join(', ')}`);
   }, 180_000);
 
   it('serves an integration subpath once that integration’s optional peers are installed', async () => {

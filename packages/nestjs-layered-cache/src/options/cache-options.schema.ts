@@ -1,14 +1,35 @@
 import { z } from 'zod';
-import type { CacheModuleOptions } from './cache-options.interface.js';
-import { CacheConfigError } from './errors/cache-config.error.js';
+import type { CacheModuleOptions } from '../cache-options.interface.js';
+import { durationProblem } from '../core/duration.js';
+import { CacheConfigError } from '../errors/cache-config.error.js';
 
-const ms = (what: string) =>
-  z.number({ error: `${what} must be a number of milliseconds` }).int(`${what} must be whole milliseconds`);
+/**
+ * A duration option: whole ms, checked by the library's one duration rule (core/duration.ts) with
+ * at least `min`; `hint` says what the boundary value means. Tagged `unit: 'ms'` for the docs check.
+ */
+const ms = (what: string, min: 0 | 1, hint = '') =>
+  z
+    .number({ error: `${what} must be a number of milliseconds` })
+    .int(`${what} must be whole milliseconds`)
+    .superRefine((value, ctx) => {
+      const problem = durationProblem(value, min);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${what} ${problem}${hint}` });
+    })
+    .meta({ unit: 'ms' });
 const bytes = (what: string) =>
   z
     .number({ error: `${what} must be a number of bytes` })
-    .int()
-    .positive(`${what} must be > 0 bytes`);
+    .int(`${what} must be whole bytes`)
+    .positive(`${what} must be > 0 bytes`)
+    .meta({ unit: 'bytes' });
+const count = (what: string, unit: string, min = 1, hint = '') =>
+  z
+    .number({ error: `${what} must be a whole number ≥ ${min}` })
+    .int(`${what} must be a whole number ≥ ${min}`)
+    .min(min, `${what} must be ≥ ${min}${hint}`)
+    .meta({ unit });
+const fn = (what: string, of = '') =>
+  z.custom<object>((v) => typeof v === 'function', `${what} must be a function${of}`);
 
 const policyMessage = 'l1.policy must be "lru" or "tinylfu"';
 
@@ -23,7 +44,8 @@ const nodes = (what: string) =>
     )
     .min(1, `${what} needs at least one { host, port }`);
 
-const schema = z.strictObject({
+/** The shape of `CacheModuleOptions`; exported for the docs check, which walks its option paths. */
+export const cacheOptionsSchema = z.strictObject({
   prefix: z
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'prefix must be 1–64 letters, digits or "_ . : -", e.g. "myapp"')
@@ -32,14 +54,14 @@ const schema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'namespace must be 1–64 letters, digits, "_" or "-"')
     .optional(),
-  ttl: ms('ttl').positive('ttl must be > 0 ms (there are no eternal entries)').optional(),
-  grace: ms('grace').nonnegative('grace must be ≥ 0 ms').optional(),
-  loaderTimeout: ms('loaderTimeout').nonnegative('loaderTimeout must be ≥ 0 ms (0: never)').optional(),
+  ttl: ms('ttl', 1, ' (there are no eternal entries)').optional(),
+  grace: ms('grace', 0).optional(),
+  loaderTimeout: ms('loaderTimeout', 0, ' (0: never)').optional(),
   l1: z
     .union([
       z.literal(false),
       z.strictObject({
-        maxEntries: z.number().int().positive('l1.maxEntries must be a positive integer').optional(),
+        maxEntries: count('l1.maxEntries', 'entries').optional(),
         maxBytes: bytes('l1.maxBytes').optional(),
         maxEntryBytes: bytes('l1.maxEntryBytes').optional(),
         // A refinement rather than z.enum: an enum mismatch aborts, and the union around l1 would
@@ -80,9 +102,9 @@ const schema = z.strictObject({
           client: z
             .custom<object>((v) => typeof v === 'object' && v !== null, 'redis.client must be an ioredis client')
             .optional(),
-          softTimeout: ms('redis.softTimeout').nonnegative('redis.softTimeout must be ≥ 0 ms (0: none)').optional(),
-          commandTimeout: ms('redis.commandTimeout').positive().optional(),
-          connectTimeout: ms('redis.connectTimeout').positive().optional(),
+          softTimeout: ms('redis.softTimeout', 0, ' (0: none)').optional(),
+          commandTimeout: ms('redis.commandTimeout', 1).optional(),
+          connectTimeout: ms('redis.connectTimeout', 1).optional(),
         })
         .refine(
           (r) => [r.url, r.sentinel, r.cluster, r.client].filter((v) => v !== undefined).length === 1,
@@ -94,8 +116,8 @@ const schema = z.strictObject({
     .union([
       z.literal(false),
       z.strictObject({
-        ttl: ms('lock.ttl').positive('lock.ttl must be > 0 ms').optional(),
-        maxWait: ms('lock.maxWait').nonnegative('lock.maxWait must be ≥ 0 ms').optional(),
+        ttl: ms('lock.ttl', 1).optional(),
+        maxWait: ms('lock.maxWait', 0).optional(),
       }),
     ])
     .optional(),
@@ -103,12 +125,8 @@ const schema = z.strictObject({
     .union([
       z.boolean('bus must be true, false or { heartbeat, missedBeats }'),
       z.strictObject({
-        heartbeat: ms('bus.heartbeat').nonnegative('bus.heartbeat must be ≥ 0 ms (0: none)').optional(),
-        missedBeats: z
-          .number('bus.missedBeats must be a whole number ≥ 2')
-          .int('bus.missedBeats must be a whole number ≥ 2')
-          .min(2, 'bus.missedBeats must be ≥ 2 (one beat is always in flight)')
-          .optional(),
+        heartbeat: ms('bus.heartbeat', 0, ' (0: none)').optional(),
+        missedBeats: count('bus.missedBeats', 'beats', 2, ' (one beat is always in flight)').optional(),
       }),
     ])
     .optional(),
@@ -116,9 +134,9 @@ const schema = z.strictObject({
     .union([
       z.literal(false),
       z.strictObject({
-        threshold: z.number().int().positive('circuitBreaker.threshold must be a positive integer').optional(),
-        window: ms('circuitBreaker.window').positive().optional(),
-        cooldown: ms('circuitBreaker.cooldown').positive().optional(),
+        threshold: count('circuitBreaker.threshold', 'errors').optional(),
+        window: ms('circuitBreaker.window', 1).optional(),
+        cooldown: ms('circuitBreaker.cooldown', 1).optional(),
       }),
     ])
     .optional(),
@@ -126,33 +144,27 @@ const schema = z.strictObject({
     .union([
       z.literal(false),
       z.strictObject({
-        maxStale: ms('failSafe.maxStale').nonnegative('failSafe.maxStale must be ≥ 0 ms').optional(),
-        retryAfter: ms('failSafe.retryAfter').positive('failSafe.retryAfter must be > 0 ms').optional(),
-        maxRetryAfter: ms('failSafe.maxRetryAfter').positive('failSafe.maxRetryAfter must be > 0 ms').optional(),
-        when: z
-          .custom<object>((v) => typeof v === 'function', 'failSafe.when must be a function of the error')
-          .optional(),
+        maxStale: ms('failSafe.maxStale', 0).optional(),
+        retryAfter: ms('failSafe.retryAfter', 1).optional(),
+        maxRetryAfter: ms('failSafe.maxRetryAfter', 1).optional(),
+        when: fn('failSafe.when', ' of the error').optional(),
       }),
     ])
     .optional(),
   compressAbove: z.union([z.literal(false), bytes('compressAbove')]).optional(),
   maxValueBytes: bytes('maxValueBytes').optional(),
-  fillWindow: ms('fillWindow').positive('fillWindow must be > 0 ms').optional(),
+  fillWindow: ms('fillWindow', 1).optional(),
   serializer: z
     .custom<object>(
       (v) => typeof (v as { serialize?: unknown })?.serialize === 'function',
       'serializer must have serialize(value) and deserialize(bytes) methods',
     )
     .optional(),
-  keyGroup: z.custom<object>((v) => typeof v === 'function', 'keyGroup must be a function').optional(),
+  keyGroup: fn('keyGroup').optional(),
   http: z
     .strictObject({
-      userId: z
-        .custom<object>((v) => typeof v === 'function', 'http.userId must be a function of the request')
-        .optional(),
-      tenantId: z
-        .custom<object>((v) => typeof v === 'function', 'http.tenantId must be a function of the request')
-        .optional(),
+      userId: fn('http.userId', ' of the request').optional(),
+      tenantId: fn('http.tenantId', ' of the request').optional(),
       sessionCookies: z.array(z.string().min(1), 'http.sessionCookies must be a list of cookie names').optional(),
       maxBodyBytes: bytes('http.maxBodyBytes').optional(),
       namespace: z
@@ -165,7 +177,7 @@ const schema = z.strictObject({
 
 /** Validates options at boot; the error lists every wrong option and how to fix it. */
 export function validateCacheOptions(options: CacheModuleOptions): void {
-  const result = schema.safeParse(options);
+  const result = cacheOptionsSchema.safeParse(options);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const path = issue.path.join('.') || '(options)';

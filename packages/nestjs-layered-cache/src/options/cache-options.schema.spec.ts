@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateCacheOptions } from './cache-options.schema.js';
-import { CacheConfigError } from './errors/cache-config.error.js';
-import type { CacheModuleOptions } from './cache-options.interface.js';
+import { CacheConfigError } from '../errors/cache-config.error.js';
+import type { CacheModuleOptions } from '../cache-options.interface.js';
 
 const ok: CacheModuleOptions = { redis: { url: 'redis://localhost:6379/0' } };
 
