@@ -10,11 +10,14 @@ function mix32(x: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
-/** A 32-bit hash of `key`, salted by `seed` so an attacker cannot precompute colliding keys. */
+/**
+ * A 32-bit hash of `key`, salted by `seed` so an attacker cannot precompute colliding keys.
+ * Signed: an int32 is stored unboxed in the node, an unsigned value ≥ 2^31 would be a heap double.
+ */
 export function hashKey(key: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
+  let h = 0x811c9dc5 ^ seed;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return mix32(h);
+  return mix32(h) | 0;
 }
 
 /**
@@ -23,7 +26,8 @@ export function hashKey(key: string, seed: number): number {
  * counter is halved, so old popularity fades and a once-hot key cannot squat forever.
  */
 export class FrequencySketch {
-  private readonly table: Uint32Array;
+  /** Int32, not Uint32: a top nibble ≥ 8 would make every read a heap double instead of an int. */
+  private readonly table: Int32Array;
   private readonly mask: number;
   /** Increments since the last halving. */
   private additions = 0;
@@ -36,7 +40,7 @@ export class FrequencySketch {
     const entries = Math.max(16, Math.min(Math.floor(expectedEntries), MAX_WORDS / 2));
     // Two words (16 counters) per expected entry, as Caffeine sizes its table.
     const words = Math.min(MAX_WORDS, 2 ** Math.ceil(Math.log2(entries * 2)));
-    this.table = new Uint32Array(words);
+    this.table = new Int32Array(words);
     this.mask = words - 1;
     this.sampleSize = 10 * entries;
   }
@@ -65,7 +69,7 @@ export class FrequencySketch {
       const shift = (start + row) << 2;
       const word = this.table[index]!;
       if (((word >>> shift) & 0xf) !== 0xf) {
-        this.table[index] = word + (1 << shift);
+        this.table[index] = (word + (1 << shift)) | 0;
         added = true;
       }
     }
