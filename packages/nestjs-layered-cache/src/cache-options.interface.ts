@@ -13,6 +13,12 @@ export interface L1ModuleOptions {
   maxBytes?: number;
   /** Values taking more memory than this skip L1 (still cached in L2). Default 1 MiB. */
   maxEntryBytes?: number;
+  /**
+   * Which entries L1 keeps when full: `'lru'` (recency only) or `'tinylfu'` (W-TinyLFU, as in
+   * Caffeine: a newcomer gets in only if it is seen more often than the entry it would push out,
+   * so scans and loops larger than L1 do not flush the popular entries). Default `lru`.
+   */
+  policy?: 'lru' | 'tinylfu';
 }
 
 export interface CacheModuleOptions {

@@ -20,6 +20,6 @@ export const CACHE_OPTION_DEFAULTS = {
   failSafe: { maxStale: 3_600_000, retryAfter: 5_000, maxRetryAfter: 60_000 },
   circuitBreaker: { threshold: 5, window: 10_000, cooldown: 2_000 },
   bus: { heartbeat: 1_000, missedBeats: 3 },
-  l1: { maxEntries: 10_000, maxBytes: 64 * MiB, maxEntryBytes: MiB },
+  l1: { maxEntries: 10_000, maxBytes: 64 * MiB, maxEntryBytes: MiB, policy: 'lru' },
   http: { namespace: 'http', maxBodyBytes: MiB, sessionCookies: ['connect.sid', 'sessionId', 'sid'] },
 } as const;

@@ -1,6 +1,10 @@
-import { LRUCache } from 'lru-cache';
 import type { CacheEntry } from '../core/cache-entry.js';
+import { LruStore, type L1Store, type L1StoreOptions } from './l1-store.js';
+import { TinyLfuStore } from './tinylfu-store.js';
 import { entryOverhead, valueFootprint } from './value-footprint.js';
+
+/** How L1 picks what to keep: recency only, or W-TinyLFU (frequency-aware admission). */
+export type L1Policy = 'lru' | 'tinylfu';
 
 export interface L1Options {
   /** Most entries kept. */
@@ -9,6 +13,10 @@ export interface L1Options {
   maxBytes: number;
   /** Entries costing more than this many bytes of memory are not kept in L1. */
   maxEntryBytes: number;
+  /** Eviction policy. Default 'lru'. */
+  policy?: L1Policy;
+  /** Seeds TinyLFU's hash salt and admission coin (benchmarks, tests); random unless given. */
+  seed?: number;
 }
 
 /** An entry plus whether its value is deep-frozen (hand out as is) or must be cloned per read. */
@@ -21,12 +29,12 @@ interface L1Record extends SharedEntry {
 }
 
 /**
- * The in-process tier: an LRU bounded by entries and bytes, with per-entry freshness and grace,
+ * The in-process tier: a store bounded by entries and bytes (LRU or W-TinyLFU), with per-entry freshness and grace,
  * and an index from each dependency (tag or namespace) to the keys that carry it, so a tag
  * invalidation or a namespace clear evicts exactly the matching entries.
  */
 export class L1Cache {
-  private readonly lru: LRUCache<string, L1Record>;
+  private readonly store: L1Store<L1Record>;
   private readonly byDep = new Map<string, Set<string>>();
   /** Entries pushed out by the size or count limit (not by invalidation or expiry). */
   evictions = 0;
@@ -34,23 +42,26 @@ export class L1Cache {
   oversized = 0;
 
   constructor(readonly options: L1Options) {
-    this.lru = new LRUCache<string, L1Record>({
-      max: options.maxEntries,
-      maxSize: options.maxBytes,
-      sizeCalculation: (record) => record.size,
-      dispose: (record, key, reason) => {
+    const storeOptions: L1StoreOptions = {
+      maxEntries: options.maxEntries,
+      maxBytes: options.maxBytes,
+      onRemove: (key, record, reason) => {
         if (reason === 'evict') this.evictions++;
-        this.unindex(key, record.deps);
+        this.unindex(key, (record as L1Record).deps);
       },
-    });
+    };
+    this.store =
+      options.policy === 'tinylfu'
+        ? new TinyLfuStore<L1Record>({ ...storeOptions, seed: options.seed })
+        : new LruStore<L1Record>(storeOptions);
   }
 
   /** The entry, if it is still fresh, within grace, or kept for fail-safe at `now`. */
   lookup(key: string, now: number): L1Record | undefined {
-    const record = this.lru.get(key);
+    const record = this.store.get(key);
     if (record === undefined) return undefined;
     if (now >= record.keepUntil) {
-      this.lru.delete(key);
+      this.store.delete(key);
       return undefined;
     }
     return record;
@@ -68,12 +79,15 @@ export class L1Cache {
       valueFootprint(entry.value, byteLength, maxEntryBytes);
     if (size > maxEntryBytes) {
       this.oversized++;
-      this.lru.delete(key);
+      this.store.delete(key);
       return;
     }
     // A literal, not `{ ...entry, size }`: V8 gives a spread copy a map with ~300 bytes of slack.
     const { value, shared, deps, storedAt, freshUntil, staleUntil, keepUntil } = entry;
-    this.lru.set(key, { value, shared, deps, storedAt, freshUntil, staleUntil, keepUntil, size });
+    const record = { value, shared, deps, storedAt, freshUntil, staleUntil, keepUntil, size };
+    this.store.set(key, record);
+    // The policy may turn it away (or evict it at once): index only what it holds.
+    if (this.store.peek(key) !== record) return;
     for (const dep of entry.deps) {
       let keys = this.byDep.get(dep);
       if (keys === undefined) this.byDep.set(dep, (keys = new Set()));
@@ -82,7 +96,7 @@ export class L1Cache {
   }
 
   delete(key: string): void {
-    this.lru.delete(key);
+    this.store.delete(key);
   }
 
   /** Evicts every entry that depends on any of `deps`; returns how many were evicted. */
@@ -91,27 +105,27 @@ export class L1Cache {
     for (const dep of deps) {
       const keys = this.byDep.get(dep);
       if (keys === undefined) continue;
-      for (const key of [...keys]) if (this.lru.delete(key)) evicted++;
+      for (const key of [...keys]) if (this.store.delete(key)) evicted++;
     }
     return evicted;
   }
 
   /** The keys `matches` accepts. O(entries): for rare pattern invalidations only. */
   keysMatching(matches: (key: string) => boolean): string[] {
-    return [...this.lru.keys()].filter(matches);
+    return [...this.store.keys()].filter(matches);
   }
 
   clear(): void {
-    this.lru.clear();
+    this.store.clear();
     this.byDep.clear();
   }
 
   get entries(): number {
-    return this.lru.size;
+    return this.store.size;
   }
 
   get bytes(): number {
-    return this.lru.calculatedSize;
+    return this.store.calculatedSize;
   }
 
   private unindex(key: string, deps: readonly string[]): void {

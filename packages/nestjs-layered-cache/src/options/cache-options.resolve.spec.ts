@@ -58,6 +58,11 @@ describe('resolveCacheOptions', () => {
     expect(resolveCacheOptions({ redis: false, failSafe: false }).http.failSafe).toBe(0);
   });
 
+  it('passes the L1 policy on (lru unless told)', () => {
+    expect(resolveCacheOptions({ redis: false }).l1).toMatchObject({ policy: 'lru' });
+    expect(resolveCacheOptions({ redis: false, l1: { policy: 'tinylfu' } }).l1).toMatchObject({ policy: 'tinylfu' });
+  });
+
   it('has no soft timeout and no bus without Redis, and no bus without L1 or with bus: false', () => {
     const memory = resolveCacheOptions({ redis: false });
     expect([memory.stack.softTimeout, memory.redis, memory.bus]).toEqual([0, false, false]);

@@ -89,6 +89,7 @@ export function resolveCacheOptions(options: CacheModuleOptions): ResolvedCacheO
             maxEntries: l1?.maxEntries ?? D.l1.maxEntries,
             maxBytes: l1?.maxBytes ?? D.l1.maxBytes,
             maxEntryBytes: l1?.maxEntryBytes ?? D.l1.maxEntryBytes,
+            policy: l1?.policy ?? D.l1.policy,
           }),
     redis,
     // The bus exists to keep L1s honest: without L1 or without Redis there is nothing to do.

@@ -9,6 +9,7 @@ describe('validateCacheOptions', () => {
   it('accepts sensible options', () => {
     expect(() => validateCacheOptions(ok)).not.toThrow();
     expect(() => validateCacheOptions({ redis: false, ttl: 1000, grace: 0, l1: { maxBytes: 1024 } })).not.toThrow();
+    expect(() => validateCacheOptions({ ...ok, l1: { policy: 'tinylfu' } })).not.toThrow();
   });
 
   it.each([
@@ -16,6 +17,7 @@ describe('validateCacheOptions', () => {
     [{ ...ok, ttl: 1.5 }, /ttl: ttl must be whole milliseconds/],
     [{ ...ok, grace: -1 }, /grace: grace must be ≥ 0 ms/],
     [{ ...ok, l1: { maxBytes: 0 } }, /l1.maxBytes: l1.maxBytes must be > 0 bytes/],
+    [{ ...ok, l1: { policy: 'lfu' } }, /l1.policy: l1.policy must be "lru" or "tinylfu"/],
     [{ redis: { url: 'localhost:6379' } }, /redis.url: redis.url must look like redis:\/\/host:6379\/0/],
     [{ ...ok, prefix: 'has space' }, /prefix: prefix must be 1–64 letters/],
     [{ ...ok, tll: 5 }, /Unrecognized key/],

@@ -31,6 +31,8 @@ const count = (what: string, unit: string, min = 1, hint = '') =>
 const fn = (what: string, of = '') =>
   z.custom<object>((v) => typeof v === 'function', `${what} must be a function${of}`);
 
+const policyMessage = 'l1.policy must be "lru" or "tinylfu"';
+
 const nodes = (what: string) =>
   z
     .array(
@@ -62,6 +64,12 @@ export const cacheOptionsSchema = z.strictObject({
         maxEntries: count('l1.maxEntries', 'entries').optional(),
         maxBytes: bytes('l1.maxBytes').optional(),
         maxEntryBytes: bytes('l1.maxEntryBytes').optional(),
+        // A refinement rather than z.enum: an enum mismatch aborts, and the union around l1 would
+        // then report only "l1: Invalid input" instead of this message.
+        policy: z
+          .string({ error: policyMessage })
+          .refine((v): v is 'lru' | 'tinylfu' => v === 'lru' || v === 'tinylfu', policyMessage)
+          .optional(),
       }),
     ])
     .optional(),

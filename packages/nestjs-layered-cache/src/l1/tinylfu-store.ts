@@ -1,0 +1,265 @@
+import { AccessDeque, PROBATION, PROTECTED, WINDOW, type Node } from './access-deque.js';
+import { FrequencySketch, hashKey } from './frequency-sketch.js';
+import type { L1Store, L1StoreOptions, Sized } from './l1-store.js';
+import { WindowClimber } from './window-climber.js';
+
+export interface TinyLfuStoreOptions extends L1StoreOptions {
+  /** Seeds the hash salt and the admission coin (benchmarks, tests); random unless given. */
+  seed?: number;
+}
+
+/** The admission window starts at 1 % of the capacity; the climber moves it within these bounds. */
+const INITIAL_WINDOW_SHARE = 0.01;
+const MIN_WINDOW_SHARE = 0.01;
+const MAX_WINDOW_SHARE = 0.8;
+/** Share of the main space kept for entries hit again while on probation. */
+const PROTECTED_SHARE = 0.8;
+/**
+ * A candidate at least this popular that does not beat the victim still gets in 1 time in 128.
+ * Without it an attacker could keep a victim's counters high (hash flooding) and lock every
+ * newcomer out; honest workloads lose nothing measurable.
+ */
+const HASH_FLOOD_THRESHOLD = 6;
+
+interface Limits {
+  entries: number;
+  bytes: number;
+}
+
+/**
+ * W-TinyLFU (the policy of Caffeine): new entries enter a small LRU admission window; those it
+ * pushes out compete with the least recently used entry of the main space (a segmented LRU:
+ * probation, then protected once hit again), and the one the frequency sketch has seen more
+ * often stays. Scans and loops larger than the cache therefore cannot flush the popular entries,
+ * and a hill climber widens the window when recency pays more than frequency.
+ *
+ * Both bounds hold after every call: entries and charged bytes (entries have different sizes);
+ * each segment's share applies to both.
+ */
+export class TinyLfuStore<V extends Sized> implements L1Store<V> {
+  private readonly nodes = new Map<string, Node<V>>();
+  private readonly window = new AccessDeque<V>(WINDOW);
+  private readonly probation = new AccessDeque<V>(PROBATION);
+  private readonly protectedMain = new AccessDeque<V>(PROTECTED);
+  private readonly segments = [this.window, this.probation, this.protectedMain] as const;
+  private readonly sketch: FrequencySketch;
+  private readonly climber: WindowClimber;
+  private readonly salt: number;
+  private random: number;
+  private windowShare = INITIAL_WINDOW_SHARE;
+  private windowMax: Limits = { entries: 0, bytes: 0 };
+  private protectedMax: Limits = { entries: 0, bytes: 0 };
+
+  constructor(private readonly options: TinyLfuStoreOptions) {
+    this.sketch = new FrequencySketch(options.maxEntries);
+    this.climber = new WindowClimber(this.sketch.sampleSize);
+    const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
+    this.salt = seed >>> 0;
+    this.random = (seed ^ 0x5bd1e995) >>> 0 || 1;
+    this.resize();
+  }
+
+  get(key: string): V | undefined {
+    const node = this.nodes.get(key);
+    if (node === undefined) {
+      this.climb(false);
+      return undefined;
+    }
+    this.sketch.increment(node.hash);
+    this.onHit(node);
+    this.climb(true);
+    return node.record;
+  }
+
+  peek(key: string): V | undefined {
+    return this.nodes.get(key)?.record;
+  }
+
+  set(key: string, record: V): void {
+    const existing = this.nodes.get(key);
+    if (record.size > this.options.maxBytes) {
+      // Could never fit: like lru-cache, drop the old record rather than keep a stale one.
+      if (existing !== undefined) this.unlink(existing, 'replace');
+      return;
+    }
+    if (existing !== undefined) {
+      const previous = existing.record;
+      existing.record = record;
+      this.segments[existing.segment].resize(existing, record.size);
+      this.options.onRemove(key, previous, 'replace');
+      this.sketch.increment(existing.hash);
+      this.onHit(existing);
+    } else {
+      const node: Node<V> = {
+        key,
+        record,
+        size: record.size,
+        hash: hashKey(key, this.salt),
+        segment: WINDOW,
+        prev: undefined,
+        next: undefined,
+      };
+      this.nodes.set(key, node);
+      this.sketch.increment(node.hash);
+      this.window.push(node);
+    }
+    this.evictFromMain(this.evictFromWindow());
+  }
+
+  delete(key: string): boolean {
+    const node = this.nodes.get(key);
+    if (node === undefined) return false;
+    this.unlink(node, 'delete');
+    return true;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.nodes.keys();
+  }
+
+  clear(): void {
+    const removed = [...this.nodes.values()];
+    this.nodes.clear();
+    for (const segment of this.segments) segment.clear();
+    for (const node of removed) this.options.onRemove(node.key, node.record, 'delete');
+  }
+
+  get size(): number {
+    return this.nodes.size;
+  }
+
+  get calculatedSize(): number {
+    return this.window.bytes + this.probation.bytes + this.protectedMain.bytes;
+  }
+
+  /** The admission window's current share of the capacity (0–1), for tests and stats. */
+  get windowFraction(): number {
+    return this.windowShare;
+  }
+
+  /** The sketch's estimate for `key` (0–15), for tests. */
+  frequency(key: string): number {
+    return this.sketch.frequency(hashKey(key, this.salt));
+  }
+
+  private onHit(node: Node<V>): void {
+    if (node.segment === WINDOW) this.window.touch(node);
+    else if (node.segment === PROTECTED) this.protectedMain.touch(node);
+    else {
+      this.probation.remove(node);
+      this.protectedMain.push(node);
+      this.demoteOverflow();
+    }
+  }
+
+  /** Protected entries beyond its share go back to probation (most recent end), oldest first. */
+  private demoteOverflow(): void {
+    const segment = this.protectedMain;
+    while (segment.head !== undefined && over(segment, this.protectedMax)) {
+      const node = segment.head;
+      segment.remove(node);
+      this.probation.push(node);
+    }
+  }
+
+  /** Moves the window's overflow to probation; returns the first moved (the oldest candidate). */
+  private evictFromWindow(): Node<V> | undefined {
+    let first: Node<V> | undefined;
+    while (this.window.head !== undefined && over(this.window, this.windowMax)) {
+      const node = this.window.head;
+      this.window.remove(node);
+      this.probation.push(node);
+      first ??= node;
+    }
+    return first;
+  }
+
+  /**
+   * While over a bound, pits the candidates (entries just moved out of the window, oldest first)
+   * against the victims (probation's least recently used, then protected's, then the window's)
+   * and evicts the loser of each contest.
+   */
+  private evictFromMain(firstCandidate: Node<V> | undefined): void {
+    let candidate = firstCandidate;
+    let victimSegment = PROBATION;
+    let victim = this.probation.head;
+    while (this.nodes.size > this.options.maxEntries || this.calculatedSize > this.options.maxBytes) {
+      if (victim === undefined && candidate === undefined) {
+        if (victimSegment === PROBATION) {
+          victimSegment = PROTECTED;
+          victim = this.protectedMain.head;
+        } else if (victimSegment === PROTECTED) {
+          victimSegment = WINDOW;
+          victim = this.window.head;
+        } else return;
+        continue;
+      }
+      if (victim === undefined || candidate === undefined || victim === candidate) {
+        const loser = (victim ?? candidate)!;
+        if (victim === candidate) candidate = undefined;
+        if (loser === victim) victim = loser.next;
+        else candidate = loser.next;
+        this.unlink(loser, 'evict');
+      } else if (this.admit(candidate.hash, victim.hash)) {
+        const loser = victim;
+        victim = loser.next;
+        this.unlink(loser, 'evict');
+      } else {
+        const loser = candidate;
+        candidate = loser.next;
+        this.unlink(loser, 'evict');
+      }
+    }
+  }
+
+  /** Caffeine's admission rule: the more frequent key wins; ties go to the incumbent. */
+  private admit(candidateHash: number, victimHash: number): boolean {
+    const candidateFrequency = this.sketch.frequency(candidateHash);
+    if (candidateFrequency > this.sketch.frequency(victimHash)) return true;
+    if (candidateFrequency < HASH_FLOOD_THRESHOLD) return false;
+    return (this.nextRandom() & 127) === 0;
+  }
+
+  private unlink(node: Node<V>, reason: 'evict' | 'delete' | 'replace'): void {
+    this.segments[node.segment].remove(node);
+    this.nodes.delete(node.key);
+    this.options.onRemove(node.key, node.record, reason);
+  }
+
+  private climb(hit: boolean): void {
+    const change = this.climber.record(hit);
+    if (change === 0) return;
+    const share = Math.min(MAX_WINDOW_SHARE, Math.max(MIN_WINDOW_SHARE, this.windowShare + change));
+    if (share === this.windowShare) return;
+    this.windowShare = share;
+    this.resize();
+    // A smaller window hands its oldest entries to probation now; a larger one fills as keys arrive.
+    this.evictFromWindow();
+    this.demoteOverflow();
+  }
+
+  private resize(): void {
+    const { maxEntries, maxBytes } = this.options;
+    const share = (max: number, fraction: number) => max - Math.floor(max * (1 - fraction));
+    this.windowMax = { entries: share(maxEntries, this.windowShare), bytes: share(maxBytes, this.windowShare) };
+    const main = { entries: maxEntries - this.windowMax.entries, bytes: maxBytes - this.windowMax.bytes };
+    this.protectedMax = {
+      entries: Math.floor(main.entries * PROTECTED_SHARE),
+      bytes: Math.floor(main.bytes * PROTECTED_SHARE),
+    };
+  }
+
+  /** xorshift32: a cheap coin for `admit`, seeded per instance. */
+  private nextRandom(): number {
+    let x = this.random;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.random = x >>> 0;
+    return this.random;
+  }
+}
+
+function over(segment: AccessDeque<unknown>, max: Limits): boolean {
+  return segment.entries > max.entries || segment.bytes > max.bytes;
+}
