@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { L1Cache, type L1Policy, type SharedEntry } from './l1-cache.js';
 
-const entry = (deps: readonly string[] = [], keepUntil = Infinity): SharedEntry => ({
-  value: 1,
+/** An entry; L1 charges it the memory its value takes, so `value` sets its size. */
+const entry = (deps: readonly string[] = [], keepUntil = Infinity, value: unknown = 1): SharedEntry => ({
+  value,
   freshUntil: keepUntil,
   staleUntil: keepUntil,
   keepUntil,
@@ -56,7 +57,7 @@ describe('L1 policy', () => {
     '%s: holds both bounds with mixed sizes, counts every eviction, keeps the dependency index exact',
     (policy) => {
       const maxEntries = 60;
-      const maxBytes = 40_000;
+      const maxBytes = 60_000;
       const l1 = new L1Cache({ maxEntries, maxBytes, maxEntryBytes: 8_000, policy, seed: 3 });
       const random = seeded(42);
       const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
@@ -78,7 +79,7 @@ describe('L1 policy', () => {
           const deps = [...new Set([pick(allDeps), pick(allDeps)])];
           // Mostly small values (the entry bound binds), sometimes large ones (the byte bound binds).
           const bytes = random() < 0.8 ? Math.floor(random() * 200) : 1_000 + Math.floor(random() * 6_000);
-          l1.set(key, entry(deps), bytes);
+          l1.set(key, entry(deps, Infinity, 'x'.repeat(bytes)), bytes);
           removedOnPurpose.add(key);
           // TinyLFU may turn the newcomer away at once: that is an eviction too.
           if (l1.lookup(key, 0) !== undefined) model.set(key, deps);
@@ -142,7 +143,7 @@ describe('L1 policy', () => {
   it('a value larger than maxBytes (but within maxEntryBytes) is not kept, nor indexed', () => {
     for (const policy of ['tinylfu', 'lru'] as L1Policy[]) {
       const l1 = new L1Cache({ maxEntries: 10, maxBytes: 1_000, maxEntryBytes: 10_000, policy });
-      l1.set('big', entry(['t:big']), 5_000);
+      l1.set('big', entry(['t:big'], Infinity, 'x'.repeat(5_000)), 5_000);
       expect(l1.lookup('big', 0)).toBeUndefined();
       expect(byDep(l1).size).toBe(0);
     }
