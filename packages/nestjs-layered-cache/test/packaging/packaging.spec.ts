@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -149,6 +149,15 @@ describe('the packed library in a fresh Nest app', () => {
     const body = (await (await fetch(`${url}/cache-manager`)).json()) as { viaService: unknown };
     expect(body.viaService).toEqual({ written: 'by cache-manager' });
   }, 180_000);
+
+  it('ships no build output without its source (a stale dist file of a moved or deleted module)', () => {
+    const shipped = join(dir, 'node_modules', 'nestjs-layered-cache');
+    const built = readdirSync(join(shipped, 'dist'), { recursive: true, encoding: 'utf8' });
+    const orphans = built
+      .filter((file) => file.endsWith('.js'))
+      .filter((file) => !existsSync(join(shipped, 'src', file.replace(/\.js$/, '.ts'))));
+    expect(orphans).toEqual([]);
+  });
 
   it('passes publint and arethetypeswrong (ESM only) as packed', async () => {
     const npx = (...args: string[]) => run('npx', ['--no-install', ...args], { cwd: packageDir, timeout: 120_000 });
