@@ -3,12 +3,21 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 /** What a response that sets a cookie is marked instead of `public`: the browser may still revalidate it. */
 export const COOKIE_CACHE_CONTROL = 'private, no-cache';
 
-const PATCHED = Symbol('nestjs-layered-cache.cookiePrivacy');
+const SET_HEADER = Symbol('nestjs-layered-cache.setHeader');
+const WRITE_HEAD = Symbol('nestjs-layered-cache.writeHead');
 /** Directives that let a shared cache (CDN, proxy) store the response. */
 const SHARED = /(^|[\s,])(public|s-maxage)\b/i;
 
-type Patched = ServerResponse & { [PATCHED]?: true };
+type Patched = ServerResponse & {
+  [SET_HEADER]?: ServerResponse['setHeader'];
+  [WRITE_HEAD]?: (...args: WriteHeadArgs) => ServerResponse;
+};
 type WriteHeadArgs = [number, ...unknown[]];
+
+/** True when `cacheControl` lets a shared cache store the response (the only case a cookie must change). */
+export function isSharedCacheControl(cacheControl: string): boolean {
+  return SHARED.test(cacheControl);
+}
 
 /**
  * A shared cache that stores a response with `Set-Cookie` hands one user's cookie (a rolling
@@ -17,37 +26,57 @@ type WriteHeadArgs = [number, ...unknown[]];
  * the check runs at the last moment: whenever `Set-Cookie` or `Cache-Control` is set on `res`, and
  * on the headers handed to `writeHead` (Fastify passes all of them there). If both are present and
  * Cache-Control allows shared caching, it becomes `private, no-cache`: the cookie wins.
+ *
+ * On the hit path of every cached request: the patch is two shared functions and the originals
+ * kept on the response, no closure per request.
  */
 export function keepCookiesPrivate(res: ServerResponse): void {
   const patched = res as Patched;
-  if (patched[PATCHED]) return;
-  patched[PATCHED] = true;
-  const setHeader = res.setHeader;
-  const fixProgressive = (): void => {
-    const control = res.getHeader('cache-control');
-    if (res.getHeader('set-cookie') !== undefined && control !== undefined && SHARED.test(String(control))) {
-      setHeader.call(res, 'Cache-Control', COOKIE_CACHE_CONTROL);
-    }
-  };
-  res.setHeader = function (this: ServerResponse, name: string, value: number | string | readonly string[]) {
-    const out = setHeader.call(this, name, value);
+  if (patched[WRITE_HEAD] !== undefined) return;
+  patched[SET_HEADER] = res.setHeader;
+  patched[WRITE_HEAD] = res.writeHead as (...args: WriteHeadArgs) => ServerResponse;
+  res.setHeader = checkedSetHeader as ServerResponse['setHeader'];
+  res.writeHead = checkedWriteHead as ServerResponse['writeHead'];
+}
+
+function checkedSetHeader(
+  this: Patched,
+  name: string,
+  value: number | string | readonly string[],
+): ServerResponse {
+  const out = this[SET_HEADER]!.call(this, name, value);
+  // 'set-cookie' and 'cache-control' are 10 and 13 characters: most names skip the lower-casing.
+  if (name.length === 10 || name.length === 13) {
     const lower = name.toLowerCase();
-    if (lower === 'set-cookie' || lower === 'cache-control') fixProgressive();
-    return out;
-  } as typeof res.setHeader;
-  const writeHead = res.writeHead as (...args: WriteHeadArgs) => ServerResponse;
-  res.writeHead = function (this: ServerResponse, ...args: WriteHeadArgs) {
-    const headers = args.slice(1).find((a) => typeof a === 'object' && a !== null);
-    if (headers !== undefined && !Array.isArray(headers)) fixHeaders(headers as OutgoingHttpHeaders, res);
-    return writeHead.apply(this, args);
-  } as typeof res.writeHead;
+    if (lower === 'set-cookie' || lower === 'cache-control') fixProgressive(this);
+  }
+  return out;
+}
+
+function checkedWriteHead(this: Patched, ...args: WriteHeadArgs): ServerResponse {
+  for (let i = 1; i < args.length; i++) {
+    const headers = args[i];
+    if (typeof headers === 'object' && headers !== null) {
+      if (!Array.isArray(headers)) fixHeaders(headers as OutgoingHttpHeaders, this);
+      break;
+    }
+  }
+  return this[WRITE_HEAD]!.apply(this, args);
+}
+
+function fixProgressive(res: Patched): void {
+  const control = res.getHeader('cache-control');
+  if (res.getHeader('set-cookie') !== undefined && control !== undefined && SHARED.test(String(control))) {
+    res[SET_HEADER]!.call(res, 'Cache-Control', COOKIE_CACHE_CONTROL);
+  }
 }
 
 /** Headers passed to `writeHead`, possibly alongside ones set before (then Node merges them through setHeader). */
 function fixHeaders(headers: OutgoingHttpHeaders, res: ServerResponse): void {
   let controlName: string | undefined;
   let cookie = res.getHeader('set-cookie') !== undefined;
-  for (const name of Object.keys(headers)) {
+  for (const name in headers) {
+    if (name.length !== 10 && name.length !== 13) continue;
     const lower = name.toLowerCase();
     if (lower === 'cache-control') controlName = name;
     else if (lower === 'set-cookie' && headers[name] !== undefined) cookie = true;
