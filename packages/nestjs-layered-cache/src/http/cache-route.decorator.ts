@@ -38,10 +38,17 @@ function validate(options: CacheRouteOptions): void {
   ) {
     problems.push(`query must list query parameter names, got ${JSON.stringify(options.query)}`);
   }
-  if (options.edge !== undefined && options.edge !== true && options.edge !== false && options.edge !== 'skip-global-guards') {
+  if (
+    options.edge !== undefined &&
+    options.edge !== true &&
+    options.edge !== false &&
+    options.edge !== 'skip-global-guards'
+  ) {
     problems.push(`edge must be true, false or 'skip-global-guards', got ${JSON.stringify(options.edge)}`);
   } else if (options.edge && ((options.scope ?? 'public') !== 'public' || options.vary?.length)) {
-    problems.push(`edge needs scope 'public' (its default) and no vary: it answers before anyone is authenticated or routed`);
+    problems.push(
+      `edge needs scope 'public' (its default) and no vary: it answers before anyone is authenticated or routed`,
+    );
   }
   if (problems.length > 0) throw new CacheConfigError(`Invalid @CacheRoute options: ${problems.join('; ')}.`);
 }

@@ -39,11 +39,7 @@ export function keepCookiesPrivate(res: ServerResponse): void {
   res.writeHead = checkedWriteHead as ServerResponse['writeHead'];
 }
 
-function checkedSetHeader(
-  this: Patched,
-  name: string,
-  value: number | string | readonly string[],
-): ServerResponse {
+function checkedSetHeader(this: Patched, name: string, value: number | string | readonly string[]): ServerResponse {
   const out = this[SET_HEADER]!.call(this, name, value);
   // 'set-cookie' and 'cache-control' are 10 and 13 characters: most names skip the lower-casing.
   if (name.length === 10 || name.length === 13) {
@@ -53,15 +49,13 @@ function checkedSetHeader(
   return out;
 }
 
-function checkedWriteHead(this: Patched, ...args: WriteHeadArgs): ServerResponse {
-  for (let i = 1; i < args.length; i++) {
-    const headers = args[i];
-    if (typeof headers === 'object' && headers !== null) {
-      if (!Array.isArray(headers)) fixHeaders(headers as OutgoingHttpHeaders, this);
-      break;
-    }
-  }
-  return this[WRITE_HEAD]!.apply(this, args);
+function checkedWriteHead(this: Patched, status: number, reason?: unknown, headers?: unknown): ServerResponse {
+  // writeHead(status, headers) or writeHead(status, reason, headers); a header array is left as is.
+  const given = typeof reason === 'object' && reason !== null ? reason : headers;
+  if (typeof given === 'object' && given !== null && !Array.isArray(given))
+    fixHeaders(given as OutgoingHttpHeaders, this);
+  // eslint-disable-next-line prefer-rest-params -- passes the call on exactly as made, without an array per response
+  return this[WRITE_HEAD]!.apply(this, arguments as unknown as WriteHeadArgs);
 }
 
 function fixProgressive(res: Patched): void {

@@ -124,7 +124,9 @@ export class HttpCacheContext {
       (grace > 0 ? `, stale-while-revalidate=${seconds(grace)}` : '') +
       (failSafe > 0 ? `, stale-if-error=${seconds(failSafe)}` : '');
     const cacheControl =
-      route.cacheControl === false ? undefined : (route.cacheControl ?? (scope === 'public' ? shared : 'private, no-cache'));
+      route.cacheControl === false
+        ? undefined
+        : (route.cacheControl ?? (scope === 'public' ? shared : 'private, no-cache'));
     return {
       name,
       ttl,

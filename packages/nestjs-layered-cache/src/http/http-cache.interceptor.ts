@@ -61,9 +61,9 @@ export class HttpCacheInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     // With the global instance active, it handles every request; a route's own instance stands by.
     if (this.http.globalInterceptor && !this.cacheUndecorated) return next.handle();
-    const exchange = context.switchToHttp();
-    const req = exchange.getRequest<HttpRequestLike>();
-    const res = exchange.getResponse<HttpResponseLike>();
+    // The arguments of an HTTP handler are (req, res, next); switchToHttp() would allocate per call.
+    const req = context.getArgByIndex<HttpRequestLike>(0);
+    const res = context.getArgByIndex<HttpResponseLike>(1);
     if (req.method === 'GET' || req.method === 'HEAD') {
       const route = this.routeOf(context);
       return route ? this.serve(req, res, route, next) : next.handle();
