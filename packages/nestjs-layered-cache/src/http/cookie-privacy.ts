@@ -1,18 +1,15 @@
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { ServerResponse, type OutgoingHttpHeaders } from 'node:http';
 
 /** What a response that sets a cookie is marked instead of `public`: the browser may still revalidate it. */
 export const COOKIE_CACHE_CONTROL = 'private, no-cache';
 
-const SET_HEADER = Symbol('nestjs-layered-cache.setHeader');
-const WRITE_HEAD = Symbol('nestjs-layered-cache.writeHead');
+/** Set on a response we answered with a shared Cache-Control: only those are checked. */
+const GUARDED = Symbol('nestjs-layered-cache.cookiePrivacy');
 /** Directives that let a shared cache (CDN, proxy) store the response. */
 const SHARED = /(^|[\s,])(public|s-maxage)\b/i;
 
-type Patched = ServerResponse & {
-  [SET_HEADER]?: ServerResponse['setHeader'];
-  [WRITE_HEAD]?: (...args: WriteHeadArgs) => ServerResponse;
-};
-type WriteHeadArgs = [number, ...unknown[]];
+type Guarded = ServerResponse & { [GUARDED]?: true };
+type WriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
 
 /** True when `cacheControl` lets a shared cache store the response (the only case a cookie must change). */
 export function isSharedCacheControl(cacheControl: string): boolean {
@@ -27,41 +24,50 @@ export function isSharedCacheControl(cacheControl: string): boolean {
  * on the headers handed to `writeHead` (Fastify passes all of them there). If both are present and
  * Cache-Control allows shared caching, it becomes `private, no-cache`: the cookie wins.
  *
- * On the hit path of every cached request: the patch is two shared functions and the originals
- * kept on the response, no closure per request.
+ * This runs on every cached hit. Replacing `setHeader`/`writeHead` on each response object (what
+ * this did first) cost Express ~40 µs a request: own methods on `res` turn Node's and Express's
+ * calls on it megamorphic. So the check lives on `ServerResponse.prototype`, installed once, the
+ * first time a response needs it, and does nothing for responses this function did not mark.
+ * Wrappers that middleware puts on a response (on-headers, compression) run before it and call it.
  */
 export function keepCookiesPrivate(res: ServerResponse): void {
-  const patched = res as Patched;
-  if (patched[WRITE_HEAD] !== undefined) return;
-  patched[SET_HEADER] = res.setHeader;
-  patched[WRITE_HEAD] = res.writeHead as (...args: WriteHeadArgs) => ServerResponse;
-  res.setHeader = checkedSetHeader as ServerResponse['setHeader'];
-  res.writeHead = checkedWriteHead as ServerResponse['writeHead'];
+  if (!installed) install();
+  (res as Guarded)[GUARDED] = true;
 }
 
-function checkedSetHeader(this: Patched, name: string, value: number | string | readonly string[]): ServerResponse {
-  const out = this[SET_HEADER]!.call(this, name, value);
-  // 'set-cookie' and 'cache-control' are 10 and 13 characters: most names skip the lower-casing.
-  if (name.length === 10 || name.length === 13) {
-    const lower = name.toLowerCase();
-    if (lower === 'set-cookie' || lower === 'cache-control') fixProgressive(this);
-  }
-  return out;
+let installed = false;
+
+function install(): void {
+  installed = true;
+  const proto = ServerResponse.prototype;
+  const setHeader = proto.setHeader;
+  const writeHead = proto.writeHead as WriteHead;
+  proto.setHeader = function (this: Guarded, name: string, value: number | string | readonly string[]) {
+    const out = setHeader.call(this, name, value);
+    // 'set-cookie' and 'cache-control' are 10 and 13 characters: most names skip the lower-casing.
+    if (this[GUARDED] === true && (name.length === 10 || name.length === 13)) {
+      const lower = name.toLowerCase();
+      if (lower === 'set-cookie' || lower === 'cache-control') fixProgressive(this, setHeader);
+    }
+    return out;
+  } as typeof proto.setHeader;
+  proto.writeHead = function (this: Guarded, status: number, reason?: unknown, headers?: unknown) {
+    if (this[GUARDED] === true) {
+      // writeHead(status, headers) or writeHead(status, reason, headers); a header array is left as is.
+      const given = typeof reason === 'object' && reason !== null ? reason : headers;
+      if (typeof given === 'object' && given !== null && !Array.isArray(given)) {
+        fixHeaders(given as OutgoingHttpHeaders, this);
+      }
+    }
+    // eslint-disable-next-line prefer-rest-params -- passes the call on exactly as made, without an array per response
+    return writeHead.apply(this, arguments as unknown as unknown[]);
+  } as typeof proto.writeHead;
 }
 
-function checkedWriteHead(this: Patched, status: number, reason?: unknown, headers?: unknown): ServerResponse {
-  // writeHead(status, headers) or writeHead(status, reason, headers); a header array is left as is.
-  const given = typeof reason === 'object' && reason !== null ? reason : headers;
-  if (typeof given === 'object' && given !== null && !Array.isArray(given))
-    fixHeaders(given as OutgoingHttpHeaders, this);
-  // eslint-disable-next-line prefer-rest-params -- passes the call on exactly as made, without an array per response
-  return this[WRITE_HEAD]!.apply(this, arguments as unknown as WriteHeadArgs);
-}
-
-function fixProgressive(res: Patched): void {
+function fixProgressive(res: ServerResponse, setHeader: ServerResponse['setHeader']): void {
   const control = res.getHeader('cache-control');
   if (res.getHeader('set-cookie') !== undefined && control !== undefined && SHARED.test(String(control))) {
-    res[SET_HEADER]!.call(res, 'Cache-Control', COOKIE_CACHE_CONTROL);
+    setHeader.call(res, 'Cache-Control', COOKIE_CACHE_CONTROL);
   }
 }
 
