@@ -24,7 +24,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import { of, type Observable } from 'rxjs';
 import { Column, Entity, PrimaryColumn, type Repository } from 'typeorm';
-import { CacheModule, CacheRoute } from '../../src/index.js';
+import { CacheModule, CacheRoute, CacheService } from '../../src/index.js';
 
 @Entity('bench_products')
 export class BenchProduct {
@@ -123,7 +123,15 @@ class StockController extends ProductsFromDb {
 function scenarioModule(scenario: string, redisUrl: string, databaseUrl: string): Type {
   const database = TypeOrmModule.forRoot({ type: 'postgres', url: databaseUrl, entities: [BenchProduct] });
   const repository = TypeOrmModule.forFeature([BenchProduct]);
-  const ours = CacheModule.forRoot({ isGlobal: true, prefix: `bench-http-${scenario}`, redis: { url: redisUrl } });
+  // BENCH_HTTP_HEARTBEAT=0 for instruction counts under valgrind, where beats come late and L1 is bypassed.
+  const heartbeat =
+    process.env.BENCH_HTTP_HEARTBEAT === undefined ? undefined : Number(process.env.BENCH_HTTP_HEARTBEAT);
+  const ours = CacheModule.forRoot({
+    isGlobal: true,
+    prefix: `bench-http-${scenario}`,
+    redis: { url: redisUrl },
+    ...(heartbeat === undefined ? {} : { bus: { heartbeat } }),
+  });
   const imports = {
     bare: [],
     intercepted: [],
@@ -153,6 +161,15 @@ async function main(): Promise<void> {
     adapter === 'fastify'
       ? await NestFactory.create(module, new FastifyAdapter(), { logger: false })
       : await NestFactory.create(module, { logger: false });
+  if (scenario === 'ours' || scenario === 'edge') {
+    // What the cache answered, for the driver to check every request after the first was an L1 hit.
+    const cache = app.get(CacheService);
+    process.once('SIGTERM', () => {
+      const { http, l1, l2, misses } = cache.stats();
+      const counts = { httpHits: http.hits, httpMisses: http.misses, l1Hits: l1?.hits, l2Hits: l2?.hits, misses };
+      process.stdout.write(`served ${JSON.stringify(counts)}\n`);
+    });
+  }
   app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };

@@ -10,7 +10,8 @@ const SCOPES = new Set(['public', 'user', 'tenant']);
 /**
  * Caches a GET/HEAD handler's response (on a controller: all its GET handlers). `false` opts a
  * route out of the global HTTP cache. Needs `CacheModule.forRoot({ isGlobal: true, ... })`.
- * `@CacheRoute({ ttl: 600_000, tags: ['product:{params.id}'], scope: 'public' })`
+ * `@CacheRoute({ ttl: 600_000, tags: ['product:{params.id}'], scope: 'public' })`.
+ * A public route whose answer is the same for everyone: `@CacheRoute({ edge: true })` (see `edge`).
  */
 export function CacheRoute(options: CacheRouteOptions | false = {}): MethodDecorator & ClassDecorator {
   if (options === false) return SetMetadata(CACHE_ROUTE_METADATA, false);
@@ -37,8 +38,17 @@ function validate(options: CacheRouteOptions): void {
   ) {
     problems.push(`query must list query parameter names, got ${JSON.stringify(options.query)}`);
   }
-  if (options.edge && (options.scope !== 'public' || options.vary?.length)) {
-    problems.push(`edge needs scope 'public' and no vary: it answers before anyone is authenticated or routed`);
+  if (
+    options.edge !== undefined &&
+    options.edge !== true &&
+    options.edge !== false &&
+    options.edge !== 'skip-global-guards'
+  ) {
+    problems.push(`edge must be true, false or 'skip-global-guards', got ${JSON.stringify(options.edge)}`);
+  } else if (options.edge && ((options.scope ?? 'public') !== 'public' || options.vary?.length)) {
+    problems.push(
+      `edge needs scope 'public' (its default) and no vary: it answers before anyone is authenticated or routed`,
+    );
   }
   if (problems.length > 0) throw new CacheConfigError(`Invalid @CacheRoute options: ${problems.join('; ')}.`);
 }

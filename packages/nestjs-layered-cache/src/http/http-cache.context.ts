@@ -8,6 +8,7 @@ import type {
   ResolvedHttpCacheOptions,
 } from './http-cache.interface.js';
 import { HttpCacheStats } from './http-cache.stats.js';
+import { isSharedCacheControl } from './cookie-privacy.js';
 import { header } from './http-exchange.js';
 
 /** The scope part of edge entries' keys: only edge routes write it, so the edge serves nothing else. */
@@ -29,8 +30,33 @@ export interface ResolvedRoute {
   query: ReadonlySet<string>;
   varyHeader: string | undefined;
   cacheControl: string | undefined;
-  /** Hits are answered before routing (see CacheRouteOptions.edge). */
+  /** Hits are answered before routing (see CacheRouteOptions.edge); false where the edge refused the route. */
   edge: boolean;
+  /** `cacheControl` lets shared caches store the response: a cookie must turn it private. */
+  sharedControl: boolean;
+  /**
+   * Keys by request URL, for routes whose key depends on the URL alone (no `vary`, scope public or
+   * anonymous): a hit then builds no key. `null`: the URL bypasses (an undeclared query parameter).
+   */
+  keys: Map<string, string | null> | undefined;
+}
+
+/** Per-route bound of the URL → key memo; past it the memo starts over (URLs a client invents). */
+const MAX_KEYS = 1000;
+/** Longer URLs are keyed every time rather than remembered. */
+const MAX_MEMO_URL = 1024;
+
+/** The memoized key of `url`, or undefined when it was never built. */
+export function knownKey(route: ResolvedRoute, url: string): string | null | undefined {
+  return route.keys?.get(url);
+}
+
+/** Remembers the key built for `url` (see ResolvedRoute.keys). */
+export function rememberKey(route: ResolvedRoute, url: string, key: string | null): void {
+  const { keys } = route;
+  if (keys === undefined || url.length > MAX_MEMO_URL) return;
+  if (keys.size >= MAX_KEYS) keys.clear();
+  keys.set(url, key);
 }
 
 type Resolver = (request: HttpRequestLike) => string | number | null | undefined;
@@ -56,6 +82,8 @@ export class HttpCacheContext {
   readonly stats = new HttpCacheStats();
   /** Set by GlobalHttpCacheInterceptor: then it alone handles requests, never twice with a route's own. */
   globalInterceptor = false;
+  /** Handlers whose hits the edge answers, set at boot by HttpCacheEdge: only they write edge-scoped keys. */
+  readonly edgeHandlers = new WeakSet<object>();
   readonly namespace: string;
   readonly maxBodyBytes: number;
   private readonly userId: Resolver;
@@ -82,31 +110,37 @@ export class HttpCacheContext {
     events.emit('http:result', { route, result });
   }
 
-  resolve(route: CacheRouteOptions, name: string): ResolvedRoute {
+  /** `edge`: the edge serves this route (it may refuse one that asked, see HttpCacheEdge). */
+  resolve(route: CacheRouteOptions, name: string, edge = false): ResolvedRoute {
     const ttl = route.ttl ?? this.defaults.ttl;
     const grace = route.grace ?? this.defaults.grace;
     const vary = (route.vary ?? []).map((name) => name.toLowerCase());
     const seconds = (ms: number) => Math.floor(ms / 1000);
     const failSafe = route.failSafe ?? this.defaults.failSafe;
+    // `edge` alone means public: the edge answers everyone alike.
+    const scope = route.scope ?? (route.edge ? 'public' : undefined);
     const shared =
       `public, max-age=${seconds(ttl)}` +
       (grace > 0 ? `, stale-while-revalidate=${seconds(grace)}` : '') +
       (failSafe > 0 ? `, stale-if-error=${seconds(failSafe)}` : '');
+    const cacheControl =
+      route.cacheControl === false
+        ? undefined
+        : (route.cacheControl ?? (scope === 'public' ? shared : 'private, no-cache'));
     return {
       name,
       ttl,
       grace,
       failSafe,
       tags: route.tags,
-      scope: route.scope,
+      scope,
       vary,
       query: new Set(route.query ?? []),
       varyHeader: route.vary?.length ? route.vary.join(', ') : undefined,
-      cacheControl:
-        route.cacheControl === false
-          ? undefined
-          : (route.cacheControl ?? (route.scope === 'public' ? shared : 'private, no-cache')),
-      edge: route.edge === true,
+      cacheControl,
+      edge,
+      sharedControl: cacheControl !== undefined && isSharedCacheControl(cacheControl),
+      keys: vary.length === 0 && (scope === 'public' || scope === undefined) ? new Map() : undefined,
     };
   }
 

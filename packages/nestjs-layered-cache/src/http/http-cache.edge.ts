@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { GUARDS_METADATA } from '@nestjs/common/constants.js';
-import { DiscoveryService, HttpAdapterHost, MetadataScanner, Reflector } from '@nestjs/core';
+import { ApplicationConfig, DiscoveryService, HttpAdapterHost, MetadataScanner, Reflector } from '@nestjs/core';
 import { CacheService } from '../cache.service.js';
 import type { CacheView } from '../cache-view.js';
 import { CacheConfigError } from '../errors/cache-config.error.js';
 import { writeCacheHeaders } from './cached-reply.js';
-import { keepCookiesPrivate } from './cookie-privacy.js';
+import { isSharedCacheControl, keepCookiesPrivate } from './cookie-privacy.js';
 import { CACHE_ROUTE_METADATA } from './http-cache.constants.js';
 import { EDGE_SCOPE, HttpCacheContext } from './http-cache.context.js';
 import type { CacheRouteOptions } from './http-cache.interface.js';
@@ -21,17 +21,31 @@ interface FastifyLike {
 }
 interface FastifyReplyLike {
   raw: ServerResponse;
+  statusCode: number;
+  sent: boolean;
   code(status: number): FastifyReplyLike;
   header(name: string, value: string): FastifyReplyLike;
+  getHeader(name: string): unknown;
   send(body?: string): unknown;
+}
+
+/** An `@CacheRoute({ edge })` handler found at boot. */
+interface EdgeRoute {
+  name: string;
+  handler: object;
+  skipGlobalGuards: boolean;
 }
 
 /**
  * Answers in-memory hits of `@CacheRoute({ edge: true })` routes before the framework routes the
  * request (an Express middleware or a Fastify `onRequest` hook, installed ahead of every route),
  * skipping Nest's guard/interceptor/pipe pipeline. It serves only keys with the edge scope, which
- * only edge routes write, so no other route's entry can ever leave this way. Misses go on to the
- * route, whose interceptor fills the entry.
+ * only the routes it accepted write, so no other route's entry can ever leave this way. Misses go
+ * on to the route, whose interceptor fills the entry.
+ *
+ * Safe only where every caller gets the same answer: a route with guards of its own is refused at
+ * boot; with global guards a route is left to the interceptor (guards run) unless it says
+ * `edge: 'skip-global-guards'`.
  */
 @Injectable()
 export class HttpCacheEdge {
@@ -46,53 +60,74 @@ export class HttpCacheEdge {
     @Inject(MetadataScanner) private readonly scanner: MetadataScanner,
     @Inject(Reflector) private readonly reflector: Reflector,
     @Optional() @Inject(HttpAdapterHost) private readonly adapterHost?: HttpAdapterHost,
+    @Optional() @Inject(ApplicationConfig) private readonly config?: ApplicationConfig,
   ) {
     this.view = cache.namespace(http.namespace);
   }
 
-  /** Called before routes are registered; installs nothing unless an edge route exists. */
+  /** Called before routes are registered; installs nothing unless an edge route is accepted. */
   install(): void {
     const adapter = this.adapterHost?.httpAdapter;
-    const routes = this.edgeRoutes();
-    if (!adapter || routes.length === 0) return;
-    const globalGuards = this.discovery.getProviders().filter((w) => String(w.token).startsWith('APP_GUARD'));
-    if (globalGuards.length > 0) {
-      this.logger.warn(
-        `Edge routes (${routes.join(', ')}) answer cached hits before global guards run; make sure they are public.`,
-      );
-    }
+    if (!adapter) return;
+    const routes = this.accept(this.edgeRoutes());
+    if (routes.length === 0) return;
     if (adapter.getType() === 'fastify') {
       (adapter.getInstance() as FastifyLike).addHook('onRequest', (request, reply, done) => {
         const found = this.find(request.raw);
         if (!found) return done();
-        this.answer(
-          found,
-          request.raw,
-          reply.raw,
-          (name, value) => reply.header(name, value),
-          (status, body) => {
-            reply.code(status).send(body);
-          },
-        );
+        const status = this.answer(found, request.raw, reply);
+        reply.code(status).send(status === 304 ? undefined : found.body);
       });
     } else {
       adapter.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
         const found = this.find(req);
         if (!found) return next();
-        this.answer(
-          found,
-          req,
-          res,
-          (name, value) => res.setHeader(name, value),
-          (status, body) => {
-            res.statusCode = status;
-            if (body !== undefined) res.setHeader('Content-Length', Buffer.byteLength(body));
-            res.end(req.method === 'HEAD' ? undefined : body);
-          },
-        );
+        const status = this.answer(found, req, res);
+        res.statusCode = status;
+        if (status === 304) return void res.end();
+        res.setHeader('Content-Length', Buffer.byteLength(found.body));
+        res.end(req.method === 'HEAD' ? undefined : found.body);
       });
     }
-    this.logger.log(`Edge cache answering hits of ${routes.length} route(s) before routing`);
+    this.logger.log(`Edge cache answering hits of ${routes.join(', ')} before routing`);
+  }
+
+  /**
+   * The routes the edge may answer. Global guards cannot be inspected per route (an auth guard
+   * may honour `@Public()`), so a plain `edge: true` route is left to the interceptor when any
+   * exist, with a warning; `'skip-global-guards'` is the route's word that they let everyone in.
+   */
+  private accept(routes: EdgeRoute[]): string[] {
+    const guards = this.globalGuards();
+    const accepted: string[] = [];
+    const refused: string[] = [];
+    for (const route of routes) {
+      if (guards.length > 0 && !route.skipGlobalGuards) {
+        refused.push(route.name);
+        continue;
+      }
+      this.http.edgeHandlers.add(route.handler);
+      accepted.push(route.name);
+    }
+    if (refused.length > 0) {
+      this.logger.warn(
+        `Edge off for ${refused.join(', ')}: global guards (${guards.join(', ')}) would not run for edge hits, so these routes are cached through the interceptor instead. If every global guard lets anonymous requests through on them, say @CacheRoute({ edge: 'skip-global-guards' }).`,
+      );
+    }
+    if (accepted.length > 0 && guards.length > 0) {
+      this.logger.warn(`Edge routes ${accepted.join(', ')} answer hits before global guards (${guards.join(', ')}).`);
+    }
+    return accepted;
+  }
+
+  /** Names of the guards that run on every route: `APP_GUARD` providers and `app.useGlobalGuards()`. */
+  private globalGuards(): string[] {
+    const names = new Set<string>();
+    for (const guard of this.config?.getGlobalGuards() ?? []) names.add(guard.constructor.name);
+    for (const wrapper of this.discovery.getProviders()) {
+      if (String(wrapper.token).startsWith('APP_GUARD')) names.add(wrapper.metatype?.name ?? wrapper.name);
+    }
+    return [...names];
   }
 
   private find(req: IncomingMessage): StoredResponse | undefined {
@@ -104,28 +139,22 @@ export class HttpCacheEdge {
     }
   }
 
-  private answer(
-    stored: StoredResponse,
-    req: IncomingMessage,
-    res: ServerResponse,
-    set: (name: string, value: string) => void,
-    send: (status: number, body?: string) => void,
-  ): void {
+  /** Writes the headers of a hit (Fastify reply or Node response) and returns the status to send. */
+  private answer(stored: StoredResponse, req: IncomingMessage, res: FastifyReplyLike | ServerResponse): number {
     const route = stored.route ?? 'edge';
-    if (stored.cacheControl !== undefined) keepCookiesPrivate(res);
-    writeCacheHeaders(set, stored, 'HIT', stored.cacheControl, undefined);
-    if (etagMatches(req.headers['if-none-match'], stored.etag)) {
-      this.http.record(route, 'not-modified', this.cache);
-      return send(304);
+    if (stored.cacheControl !== undefined && isSharedCacheControl(stored.cacheControl)) {
+      keepCookiesPrivate('raw' in res ? res.raw : res);
     }
-    this.http.record(route, 'hit', this.cache);
-    set('Content-Type', stored.type);
-    send(stored.status, stored.body);
+    const ifNoneMatch = req.headers['if-none-match'];
+    const notModified = ifNoneMatch !== undefined && etagMatches(ifNoneMatch, stored.etag);
+    writeCacheHeaders(res, stored, 'HIT', stored.cacheControl, undefined, 0, !notModified);
+    this.http.record(route, notModified ? 'not-modified' : 'hit', this.cache);
+    return notModified ? 304 : stored.status;
   }
 
-  /** Edge routes by name; a guard on one is a contradiction, refused at boot. */
-  private edgeRoutes(): string[] {
-    const names: string[] = [];
+  /** Edge routes; a guard on one is a contradiction, refused at boot. */
+  private edgeRoutes(): EdgeRoute[] {
+    const routes: EdgeRoute[] = [];
     for (const wrapper of this.discovery.getControllers()) {
       const type = wrapper.metatype as (new (...args: never[]) => object) | undefined;
       if (!type) continue;
@@ -142,9 +171,9 @@ export class HttpCacheEdge {
             `${name} is an edge route but has guards; edge hits would skip them. Remove edge: true or the guard.`,
           );
         }
-        names.push(name);
+        routes.push({ name, handler, skipGlobalGuards: options.edge === 'skip-global-guards' });
       }
     }
-    return names;
+    return routes;
   }
 }

@@ -12,22 +12,15 @@ import { CacheService } from '../cache.service.js';
 import type { CacheView } from '../cache-view.js';
 import { CACHE_EVICT_METADATA } from '../decorators/cache-decorators.constants.js';
 import type { CacheEvictOptions } from '../decorators/cache-decorators.interface.js';
-import { renderKey, renderTags } from '../decorators/key-template.js';
+import { renderTags } from '../decorators/key-template.js';
 import { writeCacheHeaders, type CacheOutcome } from './cached-reply.js';
 import { CACHE_ROUTE_METADATA } from './http-cache.constants.js';
-import { HttpCacheContext, type ResolvedRoute } from './http-cache.context.js';
+import { HttpCacheContext, knownKey, rememberKey, type ResolvedRoute } from './http-cache.context.js';
+import { evictFor, templateSource } from './http-cache.evict.js';
 import type { CacheRouteOptions, HttpRequestLike } from './http-cache.interface.js';
 import { keepCookiesPrivate } from './cookie-privacy.js';
 import { responseKey, routeTarget } from './http-cache-key.js';
-import {
-  header,
-  rawResponse,
-  requestUrl,
-  responseSent,
-  setHeader,
-  setStatus,
-  type HttpResponseLike,
-} from './http-exchange.js';
+import { rawResponse, requestUrl, responseSent, setHeader, setStatus, type HttpResponseLike } from './http-exchange.js';
 import { etagMatches, toStoredResponse, type StoredResponse } from './stored-response.js';
 
 /** The handler failed: every request that waited on it gets the same error. */
@@ -68,8 +61,9 @@ export class HttpCacheInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     // With the global instance active, it handles every request; a route's own instance stands by.
     if (this.http.globalInterceptor && !this.cacheUndecorated) return next.handle();
-    const req = context.switchToHttp().getRequest<HttpRequestLike>();
-    const res = context.switchToHttp().getResponse<HttpResponseLike>();
+    // The arguments of an HTTP handler are (req, res, next); switchToHttp() would allocate per call.
+    const req = context.getArgByIndex<HttpRequestLike>(0);
+    const res = context.getArgByIndex<HttpResponseLike>(1);
     if (req.method === 'GET' || req.method === 'HEAD') {
       const route = this.routeOf(context);
       return route ? this.serve(req, res, route, next) : next.handle();
@@ -91,7 +85,11 @@ export class HttpCacheInterceptor implements NestInterceptor {
       route =
         options === false || (options === undefined && !this.cacheUndecorated)
           ? null
-          : this.http.resolve(options ?? {}, `${context.getClass().name}.${handler.name}`);
+          : this.http.resolve(
+              options ?? {},
+              `${context.getClass().name}.${handler.name}`,
+              this.http.edgeHandlers.has(handler),
+            );
       this.routes.set(handler, route);
     }
     return route;
@@ -101,15 +99,21 @@ export class HttpCacheInterceptor implements NestInterceptor {
   protected keyOf(route: ResolvedRoute, req: HttpRequestLike): string | null {
     const scope = this.http.scopeOf(route, req);
     if (scope === null) return null;
-    const target = routeTarget(requestUrl(req), route.query);
+    const url = requestUrl(req);
+    const known = knownKey(route, url);
+    if (known !== undefined) return known;
+    const target = routeTarget(url, route.query);
     if ('undeclared' in target) {
       this.once(
         `query:${route.name}`,
         `${route.name} got query parameter ${JSON.stringify(target.undeclared.slice(0, 64))}, which its @CacheRoute({ query }) does not list: such requests bypass the cache`,
       );
+      rememberKey(route, url, null);
       return null;
     }
-    return responseKey(target.target, this.http.varyOf(route, req), scope);
+    const key = responseKey(target.target, this.http.varyOf(route, req), scope);
+    rememberKey(route, url, key);
+    return key;
   }
 
   /** An L1 hit is answered synchronously; anything else goes through getOrSet. */
@@ -208,23 +212,17 @@ export class HttpCacheInterceptor implements NestInterceptor {
     stored: StoredResponse,
     outcome: CacheOutcome,
   ): string | undefined {
-    if (route.cacheControl !== undefined) keepCookiesPrivate(rawResponse(res));
-    writeCacheHeaders(
-      (name, value) => setHeader(res, name, value),
-      stored,
-      outcome,
-      route.cacheControl,
-      route.varyHeader,
-      route.grace,
-    );
-    if (etagMatches(header(req, 'if-none-match'), stored.etag)) {
+    if (route.sharedControl) keepCookiesPrivate(rawResponse(res));
+    const ifNoneMatch = req.headers['if-none-match'];
+    const notModified = ifNoneMatch !== undefined && etagMatches(String(ifNoneMatch), stored.etag);
+    writeCacheHeaders(res, stored, outcome, route.cacheControl, route.varyHeader, route.grace, !notModified);
+    if (notModified) {
       this.http.record(route.name, 'not-modified', this.cache);
       setStatus(res, 304);
       return undefined;
     }
     this.http.record(route.name, outcome === 'HIT' ? 'hit' : outcome === 'MISS' ? 'miss' : 'stale', this.cache);
     setStatus(res, stored.status);
-    setHeader(res, 'Content-Type', stored.type);
     return stored.body;
   }
 
@@ -250,11 +248,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
   ): Promise<unknown> {
     if (res.statusCode < 200 || res.statusCode > 299) return result;
     try {
-      const source = templateSource(req);
-      const view = options.namespace ? this.cache.namespace(options.namespace) : this.cache;
-      const keys = (options.keys ?? []).map((key) => renderKey(key, [req], source));
-      const tags = renderTags(options.tags, [req], source);
-      await Promise.all([...keys.map((key) => view.delete(key)), tags.length > 0 && view.invalidateTags(tags, 'http')]);
+      await evictFor(this.cache, options, req);
       this.http.stats.evictions++;
     } catch (error) {
       this.trouble('evict', error);
@@ -274,17 +268,6 @@ export class HttpCacheInterceptor implements NestInterceptor {
     this.logged.add(id);
     this.logger.warn(message);
   }
-}
-
-/** What `{params.id}`-style templates on controllers can read. */
-function templateSource(req: HttpRequestLike): object {
-  return {
-    params: req.params ?? {},
-    query: req.query ?? {},
-    body: req.body ?? {},
-    user: req.user,
-    headers: req.headers,
-  };
 }
 
 /** Registered by `CacheModule.forRoot({ globalHttpInterceptor: true })`: caches every GET route. */

@@ -38,10 +38,15 @@ export interface CacheRouteOptions {
   cacheControl?: string | false;
   /**
    * Answer in-memory hits before the framework routes the request: no middleware registered
-   * after the cache module, no guard, pipe, interceptor or handler runs for them. Only for
-   * `scope: 'public'` routes without `vary` and without guards (checked at boot). Default false.
+   * after the cache module, no guard, pipe, interceptor or handler runs for them. Only for routes
+   * whose response is the same for every caller: `edge: true` implies `scope: 'public'` and
+   * refuses `vary` and other scopes. A route with its own guards is refused at boot. With global
+   * guards (`APP_GUARD`, `app.useGlobalGuards`) the route is cached through the interceptor
+   * instead (guards run, a warning says so) unless it says `'skip-global-guards'`: only for
+   * routes every global guard lets anonymous requests through (e.g. marked `@Public()`).
+   * See docs/http-caching.md, "Edge routes". Default false.
    */
-  edge?: boolean;
+  edge?: boolean | 'skip-global-guards';
 }
 
 /** The request as both Express and Fastify present it to an interceptor. */

@@ -86,7 +86,8 @@ class ItemsController {
   }
 
   @Get(':id/edge')
-  @CacheRoute({ scope: 'public', edge: true, tags: ['item:{params.id}'] })
+  // BearerGuard, the global guard, lets everyone in: this route may skip it.
+  @CacheRoute({ edge: 'skip-global-guards', tags: ['item:{params.id}'] })
   edge(@Param('id') id: string) {
     return this.get(id);
   }
@@ -215,6 +216,28 @@ class GuardedEdgeController {
 
 @Module({ controllers: [GuardedEdgeController], providers: [ItemStore] })
 export class GuardedEdgeModule {}
+
+/** A global auth guard that knows nothing of the cache: only `Authorization: Bearer ...` gets in. */
+@Injectable()
+class MembersOnlyGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>();
+    return /^Bearer \w+@\w+$/.test(req.headers.authorization ?? '');
+  }
+}
+
+@Controller('members')
+class MembersController {
+  @Get('news')
+  @CacheRoute({ edge: true })
+  news() {
+    return { news: 'for members only' };
+  }
+}
+
+/** `edge: true` under a global guard: the edge must stand aside, the interceptor still caches. */
+@Module({ controllers: [MembersController], providers: [{ provide: APP_GUARD, useClass: MembersOnlyGuard }] })
+export class GlobalGuardEdgeModule {}
 
 /** The scenario app on Express or Fastify, listening on an ephemeral port. */
 export async function bootScenario(

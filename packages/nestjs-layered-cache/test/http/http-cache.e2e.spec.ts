@@ -3,7 +3,13 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CacheService } from '../../src/index.js';
 import { deferred, sleep, uniquePrefix } from '../helpers/cache-instance.js';
-import { bootScenario, GuardedEdgeModule, ItemStore, type AdapterName } from './http-cache.app.js';
+import {
+  bootScenario,
+  GlobalGuardEdgeModule,
+  GuardedEdgeModule,
+  ItemStore,
+  type AdapterName,
+} from './http-cache.app.js';
 
 const ADAPTERS: AdapterName[] = ['express', 'fastify'];
 
@@ -252,6 +258,31 @@ describe.each(ADAPTERS)('HTTP cache on %s', (adapter) => {
     await expect(
       bootScenario(adapter, { prefix: uniquePrefix('http-edge'), redis: false }, GuardedEdgeModule),
     ).rejects.toThrow(/GuardedEdgeController.get is an edge route but has guards/);
+  });
+
+  it('never answers an edge route from the edge past a global guard it was not told to skip', async () => {
+    const guarded = await bootScenario(
+      adapter,
+      { prefix: uniquePrefix('http-edge-global'), redis: false },
+      GlobalGuardEdgeModule,
+    );
+    try {
+      const members = request(guarded.getHttpServer());
+      const filled = await members.get('/members/news').set('Authorization', 'Bearer ann@t1').expect(200);
+      expect(filled.headers['x-cache']).toBe('MISS');
+      await members.get('/members/news').expect(403);
+      await members
+        .get('/members/news')
+        .set('If-None-Match', filled.headers.etag as string)
+        .expect(403);
+      await members.head('/members/news').expect(403);
+      // Still cached, through the interceptor, after the guard let the caller in.
+      const hit = await members.get('/members/news').set('Authorization', 'Bearer bob@t1').expect(200);
+      expect(hit.headers['x-cache']).toBe('HIT');
+      expect(hit.text).toBe(filled.text);
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('leaves undecorated routes alone unless the interceptor is global', async () => {
