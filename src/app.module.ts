@@ -41,9 +41,7 @@ export class AppModule {
           failSafe: config.CACHE_FAIL_SAFE > 0 ? { maxStale: config.CACHE_FAIL_SAFE } : false,
         }),
         // Every committed write (the seed's raw SQL, psql, migrations) invalidates, not only TypeORM's.
-        ...(config.CACHE_CDC === 'true'
-          ? [CdcInvalidationModule.forRoot({ metrics: true, setReplicaIdentityFull: true })]
-          : []),
+        ...(config.CACHE_CDC === 'true' ? [CdcInvalidationModule.forRoot({ setReplicaIdentityFull: true })] : []),
         // BullMQ jobs live under their own prefix, apart from the cache's keys.
         BullModule.forRootAsync({
           imports: [QueueConnectionModule.forRoot(runtime.redis)],

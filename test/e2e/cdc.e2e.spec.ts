@@ -50,6 +50,14 @@ describe('sample app: writes made outside the app (raw SQL) reach every instance
     expect(['starting', 'leader', 'follower']).toContain(body.info.cdc.state);
   });
 
+  it.skipIf(!logical)('shows the change stream as cache_cdc_* gauges in /metrics', async () => {
+    const { text } = await request(instances[0]!.app.getHttpServer()).get('/metrics').expect(200);
+    const gauge = (name: string) => new RegExp(`^${name}\\{slot="${slot}"\\} (\\S+)$`, 'm').exec(text)?.[1];
+    expect(gauge('cache_cdc_enabled')).toBe('1');
+    expect(gauge('cache_cdc_slot_stuck')).toBe('0');
+    expect(['0', '1']).toContain(gauge('cache_cdc_leader'));
+  });
+
   it.skipIf(!logical)('a raw SQL UPDATE changes what GET /products/:id serves on both instances', async () => {
     const https = instances.map((running) => request(running.app.getHttpServer()));
     for (const http of https) {

@@ -14,6 +14,9 @@ import { CDC_OPTIONS } from './cdc.constants.js';
 export class CdcInvalidationModule {
   static forRoot(options: CdcInvalidationOptions = {}): DynamicModule {
     const problems = durationProblems(options, { leaderPollMs: 1, statusIntervalMs: 1, stuckAfterMs: 1 });
+    if ('metrics' in options) {
+      problems.push('`metrics` is gone: the cache_cdc_* gauges come with CacheMetricsModule, drop the option');
+    }
     if (problems.length > 0) {
       throw new CacheConfigError(`Invalid CdcInvalidationModule options: ${problems.join('; ')}.`);
     }

@@ -8,8 +8,8 @@ import type { CacheStack } from '../core/cache-stack.js';
 import type { CdcInvalidationOptions, CdcStatus } from './cdc-options.interface.js';
 import { CdcTableMap } from './cdc-table-map.js';
 import { CDC_OPTIONS, defaultSlotName } from './cdc.constants.js';
+import type { CdcAppliedEvent } from './cdc.events.js';
 import { CdcLeader } from './cdc.leader.js';
-import { registerCdcMetrics } from './cdc.metrics.js';
 import { cdcPreflight } from './cdc.preflight.js';
 
 /**
@@ -17,13 +17,15 @@ import { cdcPreflight } from './cdc.preflight.js';
  * (raw SQL, migrations, psql, other services, cascades) bumps the tags the TypeORM subscriber would
  * bump for it. Starts after the app's modules (so every feature's rules are registered); a server
  * that cannot replicate costs one warning saying what to change, and the app runs without CDC.
+ * Applied batches are `cdc:applied` events on the cache's emitter, and it answers `cdc:status`
+ * (CacheMetricsModule turns both into the `cache_cdc_*` metrics).
  */
 @Injectable()
 export class CdcInvalidationService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('CacheCdc');
   private leader: CdcLeader | undefined;
   private disabled: CdcStatus | undefined;
-  private unregister: (() => void) | undefined;
+  private stopAnswering: (() => void) | undefined;
 
   constructor(
     @Inject(CACHE_STACK) private readonly stack: CacheStack,
@@ -33,6 +35,8 @@ export class CdcInvalidationService implements OnApplicationBootstrap, OnModuleD
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Gauges (leader, lag, stuck, counts) read the status when metrics ask, whatever the state.
+    this.stopAnswering = this.stack.events.on('cdc:status', (request) => request.reply(this.status()));
     const dataSource = this.moduleRef.get<DataSource>(getDataSourceToken(this.options.dataSource), { strict: false });
     const slot = this.slotName();
     const publication = this.options.publication ?? slot;
@@ -57,20 +61,26 @@ export class CdcInvalidationService implements OnApplicationBootstrap, OnModuleD
       statusMs: this.options.statusIntervalMs ?? 5000,
       stuckAfterMs: this.options.stuckAfterMs ?? 300_000,
       setReplicaIdentityFull: this.options.setReplicaIdentityFull ?? false,
-      apply: async (tags) => {
+      apply: async (tags, batch) => {
         // Confirmed to the server only once Redis has it: a bump left pending in this process would
         // be lost with it, and the slot would not re-deliver.
         if (!(await this.stack.writes.invalidateTags(tags, 'cdc')))
           throw new Error('Redis did not take the invalidation; the transaction will be re-read from the slot');
+        this.emitApplied({
+          slot,
+          transactions: batch.transactions,
+          changes: batch.changes,
+          tags: tags.length,
+          delayMs: Math.max(0, Date.now() - batch.lastCommitMs),
+        });
       },
       logger: this.logger,
     });
     this.leader.start();
-    if (this.options.metrics) this.unregister = await registerCdcMetrics(() => this.status());
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.unregister?.();
+    this.stopAnswering?.();
     await this.leader?.stop();
   }
 
@@ -78,6 +88,11 @@ export class CdcInvalidationService implements OnApplicationBootstrap, OnModuleD
   status(): CdcStatus {
     const status = this.leader?.status ?? this.disabled ?? idle(this.slotName());
     return { ...status };
+  }
+
+  /** On the cache module's events; a throwing listener is isolated there and cannot fail the batch. */
+  private emitApplied(event: CdcAppliedEvent): void {
+    this.stack.events.emit('cdc:applied', event);
   }
 
   /** One slot per deployment, and a deployment is a cache prefix: two of them on one database each need theirs. */

@@ -36,8 +36,7 @@ export interface CdcInvalidationOptions {
   statusIntervalMs?: number;
   /** A slot that nobody has read for longer than this is reported stuck. Default 300 000 ms. */
   stuckAfterMs?: number;
-  /** Register prom-client gauges (`cache_cdc_*`) in prom-client's default registry. Default false. */
-  metrics?: boolean;
+  // No `metrics` option: the `cache_cdc_*` gauges come with CacheMetricsModule (metrics/cdc.metrics.ts).
 }
 
 /** What this instance knows about change data capture (for health checks and metrics). */

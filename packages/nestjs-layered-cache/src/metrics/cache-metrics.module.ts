@@ -4,6 +4,7 @@ import { register } from 'prom-client';
 import { CacheMetricsCollector } from './cache-metrics.collector.js';
 import { metricProviders } from './cache-metrics.definitions.js';
 import { CACHE_METRICS_OPTIONS, type CacheMetricsOptions } from './cache-metrics.options.js';
+import { CdcMetrics, cdcMetricProviders } from './cdc.metrics.js';
 import { WarmingMetrics, warmMetricProviders } from './warming.metrics.js';
 import { WriteBehindMetrics, writeBehindMetricProviders } from './write-behind.metrics.js';
 
@@ -25,8 +26,8 @@ const prometheusOptions = (options: CacheMetricsOptions): PrometheusOptions => (
 class CacheMetricsOptionsModule {}
 
 /**
- * `GET /metrics` in Prometheus text format: the cache's metrics (fed by its events, warming's and
- * write-behind's included) and Node's.
+ * `GET /metrics` in Prometheus text format: the cache's metrics (fed by its events, warming's,
+ * write-behind's and CDC's included) and Node's.
  * `CacheMetricsModule.forRoot(options)` or `forRootAsync({ useFactory, inject })`. Needs
  * `CacheModule.forRoot({ isGlobal: true, ... })`.
  */
@@ -63,6 +64,8 @@ export class CacheMetricsModule {
         WarmingMetrics,
         ...writeBehindMetricProviders,
         WriteBehindMetrics,
+        ...cdcMetricProviders,
+        CdcMetrics,
       ],
     };
   }

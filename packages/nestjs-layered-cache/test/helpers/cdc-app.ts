@@ -1,4 +1,4 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import pg from 'pg';
@@ -23,6 +23,7 @@ export async function createCdcApp(
   prefix: string,
   redis: CacheModuleOptions['redis'] = { url: inject('redisUrl') },
   cdc: Partial<CdcInvalidationOptions> = {},
+  imports: ModuleMetadata['imports'] = [],
 ): Promise<CdcApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -30,6 +31,7 @@ export async function createCdcApp(
       CacheModule.forRoot({ isGlobal: true, prefix, redis }),
       CacheInvalidationModule.forFeature({ rules: [widgetRule] }),
       CdcInvalidationModule.forRoot({ slot, leaderPollMs: 100, statusIntervalMs: 200, ...cdc }),
+      ...imports,
     ],
   }).compile();
   const app = await moduleRef.init();
