@@ -1,3 +1,5 @@
+import { CacheConfigError } from '../errors/cache-config.error.js';
+
 /**
  * The one rule for a duration in ms, shared by the module options' schema, per-call options
  * (`ttl`, `grace`, `failSafe`, `timeout`), `@CacheRoute` and `@CacheWarmer`: a finite number of
@@ -24,4 +26,14 @@ export function durationProblems(options: object | undefined, mins: Readonly<Rec
     const problem = value === undefined ? undefined : durationProblem(value, min);
     return problem ? [`${name} ${problem}, got ${String(value)}`] : [];
   });
+}
+
+/** Throws `CacheConfigError` naming every duration of `options` that breaks the rule (a feature module's boot check). */
+export function assertDurations(
+  module: string,
+  options: object | undefined,
+  mins: Readonly<Record<string, number>>,
+): void {
+  const problems = durationProblems(options, mins);
+  if (problems.length > 0) throw new CacheConfigError(`Invalid ${module} options: ${problems.join('; ')}.`);
 }

@@ -7,6 +7,7 @@ import { CacheConfigError } from '../errors/cache-config.error.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
 import type { CacheSetOptions } from '../core/cache-entry.js';
 import type { CacheStack } from '../core/cache-stack.js';
+import { assertDurations } from '../core/duration.js';
 import type { BackgroundTask } from '../errors/background-task.js';
 import type { L2Inspector } from '../l2/l2-inspector.js';
 import { AccessTracker, type HotKey } from './access-tracker.js';
@@ -60,6 +61,8 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
   ) {
     if (!cacheRedis)
       throw new CacheConfigError('CacheWarmingModule needs the cache module to have Redis (redis: { url })');
+    const refreshMins = { every: 1, threshold: 0, halfLife: 1 };
+    assertDurations('CacheWarmingModule refreshAhead', options.refreshAhead || {}, refreshMins);
     this.redis = cacheRedis.client;
     this.queueClient = cacheRedis.createQueueClient();
     this.queue = new Queue(options.queueName ?? 'cache-warm', {

@@ -12,6 +12,7 @@ import type { DataSource } from 'typeorm';
 import { CacheService } from '../cache.service.js';
 import { CACHE_PREFIX, CACHE_REDIS, CACHE_STACK } from '../cache.internal-constants.js';
 import type { CacheStack } from '../core/cache-stack.js';
+import { assertDurations } from '../core/duration.js';
 import type { BackgroundTask } from '../errors/background-task.js';
 import { CacheConfigError } from '../errors/cache-config.error.js';
 import { entityTagName, entityTags } from '../tags/entity-tags.js';
@@ -57,6 +58,7 @@ export class WriteBehindService implements OnModuleInit, BeforeApplicationShutdo
     @Inject(CACHE_STACK) stack: CacheStack,
   ) {
     if (!connection) throw new CacheConfigError('Write-behind needs the cache module to have Redis (redis: { url })');
+    assertDurations('CacheWriteBehindModule', options, { flushInterval: 1, lease: 1, drainTimeout: 0 });
     // A flush that fails (Redis stalled, database down) is retried at the next tick: counted in
     // cache_errors_total{operation="write-behind"}, logged once per outage, never thrown.
     this.background = stack.backgroundTask('Write-behind flush', 'write-behind', this.logger);

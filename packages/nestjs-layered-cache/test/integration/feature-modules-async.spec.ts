@@ -8,6 +8,7 @@ import { CacheConfigError, CacheModule } from '../../src/index.js';
 import { CacheMetricsModule } from '../../src/metrics/index.js';
 import { CacheSessionModule, SessionService } from '../../src/session/index.js';
 import { CacheWarmingModule, CacheWarmingService } from '../../src/warming/index.js';
+import { CacheWriteBehindModule } from '../../src/write-behind/index.js';
 import { uniquePrefix } from '../helpers/cache-instance.js';
 
 /** Stands in for @nestjs/config: secrets that exist only once a provider has run. */
@@ -92,6 +93,24 @@ describe('feature modules take their options from providers (forRootAsync)', () 
       ],
     ] as const) {
       const moduleRef = Test.createTestingModule({ imports: [cache, feature] });
+      await expect(moduleRef.compile()).rejects.toThrow(message);
+    }
+    const redisCache = CacheModule.forRoot({
+      isGlobal: true,
+      prefix: uniquePrefix('async'),
+      redis: { url: inject('redisUrl') },
+    });
+    for (const [feature, message] of [
+      [
+        CacheWriteBehindModule.forRoot({ entities: [], flushInterval: 0 }),
+        /CacheWriteBehindModule options: flushInterval must be > 0 ms, got 0/,
+      ],
+      [
+        CacheWarmingModule.forRoot({ refreshAhead: { every: Number.NaN } }),
+        /CacheWarmingModule refreshAhead options: every must be a number of milliseconds, got NaN/,
+      ],
+    ] as const) {
+      const moduleRef = Test.createTestingModule({ imports: [redisCache, feature] });
       await expect(moduleRef.compile()).rejects.toThrow(message);
     }
     expect(() => CdcInvalidationModule.forRoot({ leaderPollMs: -1, stuckAfterMs: 1e15 })).toThrow(
