@@ -16,6 +16,7 @@ import { DatabaseUnavailableFilter } from './common/filters/index.js';
 import { QueueConnection, QueueConnectionModule } from './common/queue/queue-connection.js';
 import type { AppRuntime } from './config/app-config.js';
 import { databaseTimeouts, dataSourceOptions } from './database/data-source.options.js';
+import { PoolClientGuard } from './database/pool-client-guard.js';
 import { DocumentsModule } from './modules/documents/documents.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { InventoryModule } from './modules/inventory/inventory.module.js';
@@ -84,7 +85,7 @@ export class AppModule {
           maxPixels: config.DOCUMENTS_MAX_PIXELS,
         }),
       ],
-      providers: [{ provide: APP_FILTER, useClass: DatabaseUnavailableFilter }],
+      providers: [{ provide: APP_FILTER, useClass: DatabaseUnavailableFilter }, PoolClientGuard],
     };
   }
 }
