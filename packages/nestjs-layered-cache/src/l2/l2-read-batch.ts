@@ -78,9 +78,16 @@ export class ReadBatches {
     this.send(batch.keys).then(
       (reply) => {
         const { waiting } = batch;
-        if (waiting.length === 1) return waiting[0]!.resolve(decodeRead(reply, 0, batch.keys.length));
-        for (let i = 0, at = 0; i < waiting.length; at += waiting[i]!.count, i++) {
-          waiting[i]!.resolve(decodeRead(reply, at, waiting[i]!.count));
+        // A reply that is not the script's (a client of the application's with other options) fails
+        // the reads that are still waiting; it must not become an unhandled rejection.
+        let at = 0;
+        try {
+          for (const read of waiting) {
+            read.resolve(decodeRead(reply, at, read.count));
+            at += read.count;
+          }
+        } catch (error) {
+          for (const read of waiting) read.reject(error);
         }
       },
       (error: unknown) => {
@@ -105,6 +112,7 @@ type ReadReply = (Buffer | number | null)[];
 
 /** `count` keys of READ_SCRIPT's reply from key `first` on: 4 slots per key (payload, meta, header, pttl; payload null = miss). */
 function decodeRead(reply: ReadReply, first: number, count: number): (L2RawEntry | undefined)[] {
+  if (!Array.isArray(reply) || reply.length < (first + count) * 4) throw new Error('L2 read: unexpected script reply');
   const out = new Array<L2RawEntry | undefined>(count);
   for (let i = 0, at = first * 4; i < count; i++, at += 4) {
     const payload = reply[at] as Buffer | null;
