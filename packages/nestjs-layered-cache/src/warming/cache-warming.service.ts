@@ -13,6 +13,7 @@ import type { L2Inspector } from '../l2/l2-inspector.js';
 import { AccessTracker, type HotKey } from './access-tracker.js';
 import { ReadThroughRegistry } from './read-through.registry.js';
 import { RunContext } from './warm-context.js';
+import { describeWarmJob } from './warm-job.status.js';
 import { WarmerRegistry, warmJobOptions } from './warmer-registry.explorer.js';
 import { CACHE_WARMING_OPTIONS } from './warming.constants.js';
 import type { CacheWarmingOptions, WarmContext, WarmJobData, WarmJobResult } from './warming.interface.js';
@@ -160,7 +161,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
 
   async job(id: string): Promise<Record<string, unknown> | undefined> {
     const job = await this.queue.getJob(id);
-    return job && this.describe(job);
+    return job && describeWarmJob(this.queue, job);
   }
 
   async warmers(): Promise<WarmerInfo[]> {
@@ -182,29 +183,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
   /** Warm jobs currently waiting or running, for the dashboard. */
   async running(): Promise<Record<string, unknown>[]> {
     const jobs = await this.queue.getJobs(['active', 'waiting', 'prioritized', 'delayed'], 0, 20);
-    return Promise.all(jobs.map((job) => this.describe(job)));
-  }
-
-  private async describe(snapshot: Job<WarmJobData, WarmJobResult>): Promise<Record<string, unknown>> {
-    // The snapshot may predate the job's end (read before the state): re-read it so result and state agree.
-    const state = await snapshot.getState();
-    const ended = (state === 'completed' || state === 'failed') && !snapshot.finishedOn;
-    const job = (ended && (await this.queue.getJob(snapshot.id!))) || snapshot;
-    const progress =
-      typeof job.progress === 'object' ? (job.progress as { done: number; total: number; percent: number }) : null;
-    return {
-      id: job.id,
-      warmer: job.data.warmer,
-      reason: job.data.reason,
-      state,
-      progress: progress?.percent ?? (typeof job.progress === 'number' ? job.progress : 0),
-      done: progress?.done ?? null,
-      total: progress?.total ?? null,
-      attempts: job.attemptsMade,
-      items: job.returnvalue?.items ?? null,
-      durationMs: job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : null,
-      error: job.failedReason || null,
-    };
+    return Promise.all(jobs.map((job) => describeWarmJob(this.queue, job)));
   }
 
   async hot(n = 20): Promise<HotKey[]> {
