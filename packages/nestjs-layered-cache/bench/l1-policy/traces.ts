@@ -33,6 +33,23 @@ export function zipfSampler(n: number, s: number, random: () => number): () => n
   };
 }
 
+/**
+ * The share of requests that go to the `top` most popular of `n` Zipf(s) keys: the hit ratio of
+ * a cache of `top` entries that always holds exactly those. On a trace whose requests are drawn
+ * independently (Zipf) no online policy can expect more (Aho, Denning and Ullman, 1971, policy
+ * A0), so it is the ceiling a policy's hit ratio is judged against.
+ */
+export function zipfTopShare(n: number, s: number, top: number): number {
+  let head = 0;
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    const weight = 1 / (k + 1) ** s;
+    total += weight;
+    if (k < top) head += weight;
+  }
+  return head / total;
+}
+
 /** A random permutation of 0..n-1, so a key's popularity says nothing about its name. */
 function shuffled(n: number, random: () => number): Int32Array {
   const order = new Int32Array(n);

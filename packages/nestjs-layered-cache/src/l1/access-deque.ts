@@ -11,6 +11,8 @@ export interface Node<V> {
   size: number;
   /** The key's salted hash, computed once: the frequency sketch is asked on every access. */
   hash: number;
+  /** The store's access count at this node's last access: how long it has been idle. */
+  touched: number;
   segment: Segment;
   prev: Node<V> | undefined;
   next: Node<V> | undefined;

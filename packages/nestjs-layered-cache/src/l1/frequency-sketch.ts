@@ -10,6 +10,11 @@ function mix32(x: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
+/** Fresh bits for picking a key's counters inside its block (the block took the low bits). */
+function rehash(hash: number): number {
+  return Math.imul(hash, 0x9e3779b1) ^ (hash >>> 16);
+}
+
 /**
  * A 32-bit hash of `key`, salted by `seed` so an attacker cannot precompute colliding keys.
  * Signed: an int32 is stored unboxed in the node, an unsigned value ≥ 2^31 would be a heap double.
@@ -20,15 +25,20 @@ export function hashKey(key: string, seed: number): number {
   return mix32(h) | 0;
 }
 
+/** 16 words of 32 bits: one 64-byte cache line. Each of a key's 4 counters is in its block. */
+const BLOCK_SHIFT = 4;
+
 /**
- * How often each key was seen recently: a count-min sketch of 4-bit counters (4 rows, 8
- * counters to a 32-bit word), the TinyLFU frequency filter. After `sampleSize` increments every
- * counter is halved, so old popularity fades and a once-hot key cannot squat forever.
+ * How often each key was seen recently: a count-min sketch of 4-bit counters, the TinyLFU
+ * frequency filter. A key's 4 counters sit in one 64-byte block (one memory access per lookup,
+ * as in Caffeine): the low bits of its hash pick the block, the high bits of a rehash pick one
+ * of 32 counters in each quarter of it. After `sampleSize` increments every counter is halved,
+ * so old popularity fades and a once-hot key cannot squat forever.
  */
 export class FrequencySketch {
   /** Int32, not Uint32: a top nibble ≥ 8 would make every read a heap double instead of an int. */
   private readonly table: Int32Array;
-  private readonly mask: number;
+  private readonly blockMask: number;
   /** Increments since the last halving. */
   private additions = 0;
   /** Increments between two halvings: 10× the number of entries the cache holds. */
@@ -41,39 +51,44 @@ export class FrequencySketch {
     // Two words (16 counters) per expected entry, as Caffeine sizes its table.
     const words = Math.min(MAX_WORDS, 2 ** Math.ceil(Math.log2(entries * 2)));
     this.table = new Int32Array(words);
-    this.mask = words - 1;
+    this.blockMask = (words >>> BLOCK_SHIFT) - 1;
     this.sampleSize = 10 * entries;
   }
 
   /** The estimated number of recent occurrences of the key with this hash (0–15). */
   frequency(hash: number): number {
-    // Double hashing: row i reads word (hash + i·step), the step a rotation of the (mixed) hash.
-    const step = (hash >>> 13) | (hash << 19) | 1;
-    const start = (hash & 1) << 2;
-    let min = 15;
-    for (let row = 0; row < 4; row++) {
-      const word = this.table[(hash + Math.imul(row, step)) & this.mask]!;
-      const count = (word >>> ((start + row) << 2)) & 0xf;
-      if (count < min) min = count;
-    }
-    return min;
+    const block = (hash & this.blockMask) << BLOCK_SHIFT;
+    const h = rehash(hash);
+    const t = this.table;
+    let min = (t[block + (h & 3)]! >>> ((h >>> 2) & 28)) & 0xf;
+    let count = (t[block + 4 + ((h >>> 8) & 3)]! >>> ((h >>> 10) & 28)) & 0xf;
+    if (count < min) min = count;
+    count = (t[block + 8 + ((h >>> 16) & 3)]! >>> ((h >>> 18) & 28)) & 0xf;
+    if (count < min) min = count;
+    count = (t[block + 12 + ((h >>> 24) & 3)]! >>> ((h >>> 26) & 28)) & 0xf;
+    return count < min ? count : min;
   }
 
   /** Counts one occurrence; every `sampleSize` counted occurrences, ages all counters. */
   increment(hash: number): void {
-    const step = (hash >>> 13) | (hash << 19) | 1;
-    const start = (hash & 1) << 2;
-    let added = false;
-    for (let row = 0; row < 4; row++) {
-      const index = (hash + Math.imul(row, step)) & this.mask;
-      const shift = (start + row) << 2;
-      const word = this.table[index]!;
-      if (((word >>> shift) & 0xf) !== 0xf) {
-        this.table[index] = (word + (1 << shift)) | 0;
-        added = true;
-      }
-    }
-    if (added && ++this.additions >= this.sampleSize) this.reset();
+    const block = (hash & this.blockMask) << BLOCK_SHIFT;
+    const h = rehash(hash);
+    // Each quarter of the block is one row: word (row·4 + 2 bits of h), nibble (3 bits of h).
+    // Unrolled, and every shift masked at once: a `>>>` result kept in a variable may be a double.
+    const added =
+      this.add(block + (h & 3), (h >>> 2) & 28) |
+      this.add(block + 4 + ((h >>> 8) & 3), (h >>> 10) & 28) |
+      this.add(block + 8 + ((h >>> 16) & 3), (h >>> 18) & 28) |
+      this.add(block + 12 + ((h >>> 24) & 3), (h >>> 26) & 28);
+    if (added !== 0 && ++this.additions >= this.sampleSize) this.reset();
+  }
+
+  /** Adds one to the counter at bit `shift` of word `index` unless it is saturated; 1 if it did. */
+  private add(index: number, shift: number): number {
+    const word = this.table[index]!;
+    if (((word >>> shift) & 0xf) === 0xf) return 0;
+    this.table[index] = (word + (1 << shift)) | 0;
+    return 1;
   }
 
   /** Halves every counter (the "aging" step of TinyLFU). */

@@ -20,6 +20,12 @@ const PROTECTED_SHARE = 0.8;
  * newcomer out; honest workloads lose nothing measurable.
  */
 const HASH_FLOOD_THRESHOLD = 6;
+/**
+ * Ties between rarely seen keys (this often or less) go to the newcomer: it was just asked for,
+ * the incumbent may not have been for a long time. Above it ties go to the incumbent, so a scan
+ * or a loop of equally popular keys cannot churn the main space.
+ */
+const NEWCOMER_TIE_MAX = 2;
 
 interface Limits {
   entries: number;
@@ -47,12 +53,18 @@ export class TinyLfuStore<V extends Sized> implements L1Store<V> {
   private readonly salt: number;
   private random: number;
   private windowShare = INITIAL_WINDOW_SHARE;
+  /** Lookups so far: the clock of `Node.touched`. */
+  private accesses = 0;
+  /** Hits in the climber's current sample, and the lookup count that ends it. */
+  private sampleHits = 0;
+  private sampleEnd: number;
   private windowMax: Limits = { entries: 0, bytes: 0 };
   private protectedMax: Limits = { entries: 0, bytes: 0 };
 
   constructor(private readonly options: TinyLfuStoreOptions) {
     this.sketch = new FrequencySketch(options.maxEntries);
     this.climber = new WindowClimber(this.sketch.sampleSize);
+    this.sampleEnd = this.climber.sampleSize;
     const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
     this.salt = seed >>> 0;
     this.random = (seed ^ 0x5bd1e995) >>> 0 || 1;
@@ -61,13 +73,16 @@ export class TinyLfuStore<V extends Sized> implements L1Store<V> {
 
   get(key: string): V | undefined {
     const node = this.nodes.get(key);
+    this.accesses++;
     if (node === undefined) {
-      this.climb(false);
+      if (this.accesses >= this.sampleEnd) this.climb();
       return undefined;
     }
+    node.touched = this.accesses;
     this.sketch.increment(node.hash);
     this.onHit(node);
-    this.climb(true);
+    this.sampleHits++;
+    if (this.accesses >= this.sampleEnd) this.climb();
     return node.record;
   }
 
@@ -96,6 +111,7 @@ export class TinyLfuStore<V extends Sized> implements L1Store<V> {
         size: record.size,
         hash: hashKey(key, this.salt),
         segment: WINDOW,
+        touched: this.accesses,
         prev: undefined,
         next: undefined,
       };
@@ -177,7 +193,10 @@ export class TinyLfuStore<V extends Sized> implements L1Store<V> {
   /**
    * While over a bound, pits the candidates (entries just moved out of the window, oldest first)
    * against the victims (probation's least recently used, then protected's, then the window's)
-   * and evicts the loser of each contest.
+   * and evicts the loser of each contest. A probation victim that wins goes to probation's most
+   * recent end (a second chance, as in CLOCK): the next newcomer meets the next victim, so one
+   * over-counted entry (a sketch collision, a key that was hot an hour ago) cannot turn away
+   * every newcomer until the sketch ages it.
    */
   private evictFromMain(firstCandidate: Node<V> | undefined): void {
     let candidate = firstCandidate;
@@ -200,7 +219,7 @@ export class TinyLfuStore<V extends Sized> implements L1Store<V> {
         if (loser === victim) victim = loser.next;
         else candidate = loser.next;
         this.unlink(loser, 'evict');
-      } else if (this.admit(candidate.hash, victim.hash)) {
+      } else if (this.admit(candidate, victim)) {
         const loser = victim;
         victim = loser.next;
         this.unlink(loser, 'evict');
@@ -208,14 +227,26 @@ export class TinyLfuStore<V extends Sized> implements L1Store<V> {
         const loser = candidate;
         candidate = loser.next;
         this.unlink(loser, 'evict');
+        if (victimSegment === PROBATION && victim !== candidate) {
+          this.probation.touch(victim);
+          victim = this.probation.head;
+        }
       }
     }
   }
 
-  /** Caffeine's admission rule: the more frequent key wins; ties go to the incumbent. */
-  private admit(candidateHash: number, victimHash: number): boolean {
-    const candidateFrequency = this.sketch.frequency(candidateHash);
-    if (candidateFrequency > this.sketch.frequency(victimHash)) return true;
+  /**
+   * Caffeine's admission rule, the more frequent key wins, with two corrections for popularity
+   * that moved on. A victim idle for longer than its count explains (seen f times per sample
+   * period, yet not for a whole period / f lookups) counts as never seen: its count is history
+   * the sketch has not aged out yet. Ties between rarely seen keys go to the newcomer.
+   */
+  private admit(candidate: Node<V>, victim: Node<V>): boolean {
+    const candidateFrequency = this.sketch.frequency(candidate.hash);
+    let victimFrequency = this.sketch.frequency(victim.hash);
+    if ((this.accesses - victim.touched) * victimFrequency > this.sketch.sampleSize) victimFrequency = 0;
+    if (candidateFrequency > victimFrequency) return true;
+    if (candidateFrequency === victimFrequency && candidateFrequency <= NEWCOMER_TIE_MAX) return true;
     if (candidateFrequency < HASH_FLOOD_THRESHOLD) return false;
     return (this.nextRandom() & 127) === 0;
   }
@@ -226,9 +257,11 @@ export class TinyLfuStore<V extends Sized> implements L1Store<V> {
     this.options.onRemove(node.key, node.record, reason);
   }
 
-  private climb(hit: boolean): void {
-    const change = this.climber.record(hit);
-    if (change === 0) return;
+  /** At the end of each sample of lookups, lets the climber move the window's share. */
+  private climb(): void {
+    const change = this.climber.adjust(this.sampleHits);
+    this.sampleHits = 0;
+    this.sampleEnd = this.accesses + this.climber.sampleSize;
     const share = Math.min(MAX_WINDOW_SHARE, Math.max(MIN_WINDOW_SHARE, this.windowShare + change));
     if (share === this.windowShare) return;
     this.windowShare = share;

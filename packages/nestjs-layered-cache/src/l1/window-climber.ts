@@ -12,26 +12,20 @@ const STEP_DECAY = 0.98;
  * ones shrink it (toward pure TinyLFU).
  */
 export class WindowClimber {
-  private hits = 0;
-  private misses = 0;
   private previousRate = 0;
   /** Signed: the next change of the window share. Starts by shrinking, as Caffeine does. */
   private step = -STEP;
 
-  constructor(private readonly sampleSize: number) {}
+  /** Lookups per sample: the store calls `adjust` after each such run of lookups. */
+  constructor(readonly sampleSize: number) {}
 
-  /** Counts one lookup; at the end of a sample returns the change of the window share, else 0. */
-  record(hit: boolean): number {
-    if (hit) this.hits++;
-    else this.misses++;
-    const total = this.hits + this.misses;
-    if (total < this.sampleSize) return 0;
-    const rate = this.hits / total;
+  /** Takes a finished sample's hits (of `sampleSize` lookups); returns the change of the window share. */
+  adjust(hits: number): number {
+    const rate = hits / this.sampleSize;
     const change = rate - this.previousRate;
     const amount = change >= 0 ? this.step : -this.step;
     this.step = Math.abs(change) >= RESTART_THRESHOLD ? (amount >= 0 ? STEP : -STEP) : STEP_DECAY * amount;
     this.previousRate = rate;
-    this.hits = this.misses = 0;
     return amount;
   }
 }
