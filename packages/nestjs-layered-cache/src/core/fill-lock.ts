@@ -40,8 +40,10 @@ export class FillLock {
       const token = await this.remote.tryLock(full, this.options.ttl);
       if (token === undefined) return {};
       if (token !== null) {
-        // The previous holder may have stored the entry between our read and our lock.
-        const entry = attempt === 0 ? await this.readFresh(full) : undefined;
+        // The previous holder may have stored the entry and released its lock between our last
+        // read and our lock: on the first attempt, and as much after any wait (a slow process
+        // widens that window; without this read, both instances ran the loader).
+        const entry = await this.readFresh(full);
         if (entry === undefined) return { token };
         this.release(full, token);
         return { entry };

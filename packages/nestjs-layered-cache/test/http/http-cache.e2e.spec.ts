@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { CacheService } from '../../src/index.js';
 import { deferred, sleep, uniquePrefix } from '../helpers/cache-instance.js';
 import {
@@ -177,9 +177,12 @@ describe.each(ADAPTERS)('HTTP cache on %s', (adapter) => {
     const gate = deferred();
     store.gate = gate.promise;
     other.get(ItemStore).gate = gate.promise;
+    const misses = () => app.get(CacheService).stats().misses + other.get(CacheService).stats().misses;
+    const before = misses();
     const servers = [app, other].map((a) => request(a.getHttpServer()));
     const pending = Array.from({ length: 8 }, (_, i) => servers[i % 2]!.get('/slow').then((r) => r));
-    await sleep(150);
+    // Every request has missed and waits (on the loader, on its instance's load, or on the lock).
+    await vi.waitFor(() => expect(misses() - before).toBe(8), { timeout: 30_000, interval: 10 });
     gate.resolve();
     const responses = await Promise.all(pending);
     expect(responses.map((r) => r.status)).toEqual(Array(8).fill(200));
