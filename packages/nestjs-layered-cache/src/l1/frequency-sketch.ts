@@ -75,20 +75,28 @@ export class FrequencySketch {
     const h = rehash(hash);
     // Each quarter of the block is one row: word (row·4 + 2 bits of h), nibble (3 bits of h).
     // Unrolled, and every shift masked at once: a `>>>` result kept in a variable may be a double.
+    // The word offsets are or-ed into the block's (zero) low bits: unlike `+`, no overflow check.
     const added =
-      this.add(block + (h & 3), (h >>> 2) & 28) |
-      this.add(block + 4 + ((h >>> 8) & 3), (h >>> 10) & 28) |
-      this.add(block + 8 + ((h >>> 16) & 3), (h >>> 18) & 28) |
-      this.add(block + 12 + ((h >>> 24) & 3), (h >>> 26) & 28);
-    if (added !== 0 && ++this.additions >= this.sampleSize) this.reset();
+      this.add(block | (h & 3), (h >>> 2) & 28) |
+      this.add(block | 4 | ((h >>> 8) & 3), (h >>> 10) & 28) |
+      this.add(block | 8 | ((h >>> 16) & 3), (h >>> 18) & 28) |
+      this.add(block | 12 | ((h >>> 24) & 3), (h >>> 26) & 28);
+    // `added` is 0 or 1; without it `additions` is below `sampleSize` already.
+    const additions = this.additions + added;
+    this.additions = additions;
+    if (additions >= this.sampleSize) this.reset();
   }
 
-  /** Adds one to the counter at bit `shift` of word `index` unless it is saturated; 1 if it did. */
+  /**
+   * Adds one to the counter at bit `shift` of word `index` unless it is saturated; 1 if it did.
+   * Branch-free: whether a hit key's counter is full is a coin flip the CPU cannot predict, and
+   * each mispredicted branch cost more than the whole add.
+   */
   private add(index: number, shift: number): number {
     const word = this.table[index]!;
-    if (((word >>> shift) & 0xf) === 0xf) return 0;
-    this.table[index] = (word + (1 << shift)) | 0;
-    return 1;
+    const room = ((((word >>> shift) & 0xf) + 1) >>> 4) ^ 1;
+    this.table[index] = (word + (room << shift)) | 0;
+    return room;
   }
 
   /** Halves every counter (the "aging" step of TinyLFU). */
