@@ -102,6 +102,7 @@ export class TinyLfuStore<V extends Sized> implements L1Store<V> {
       existing.record = record;
       this.segments[existing.segment].resize(existing, record.size);
       this.options.onRemove(key, previous, 'replace');
+      existing.touched = this.accesses;
       this.sketch.increment(existing.hash);
       this.onHit(existing);
     } else {
