@@ -27,7 +27,7 @@ export interface CacheStatsSnapshot {
     oversized: number;
   } | null;
   /**
-   * `failing`: Redis operations fail right now (from the first error to the next success).
+   * `failing`: Redis operations fail right now (from the first error to the next success or reconnect).
    * `circuit`: closed, open (Redis skipped) or half-open; `skipped`: operations not sent while open;
    * `softTimeouts`: reads and fill steps Redis answered too slowly, served as misses; `slowSkips`:
    * fill steps (lock, L2 write) not sent for a second after one, while Redis was slow.

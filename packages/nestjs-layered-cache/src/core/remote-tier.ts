@@ -216,10 +216,15 @@ export class RemoteTier {
     this.replayTimer.unref();
   }
 
-  /** Replays what failed while Redis was down; called when the client (re)connects. */
+  /**
+   * Replays what failed while Redis was down; called when the client (re)connects. With nothing to
+   * replay, a ping ends the failure burst: an idle instance must not report Redis down
+   * (`stats().l2.failing`, `cache_l2_up`) until its next cache operation.
+   */
   async flushPending(): Promise<void> {
     this.breaker?.reset();
     if (this.pending.size > 0) await this.run('invalidate', async () => true);
+    else if (this.reporter.isFailing('l2')) await this.run('ping', () => this.l2.ping());
   }
 
   /** Undecodable bytes under one of our keys: counted as an error and removed. */

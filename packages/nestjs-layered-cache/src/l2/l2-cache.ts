@@ -199,6 +199,12 @@ export class L2Cache {
     return true;
   }
 
+  /** One round trip that proves Redis answers (after a reconnect with nothing else to send). */
+  async ping(): Promise<true> {
+    await this.redis.ping();
+    return true;
+  }
+
   /** `<prefix>:~l:<namespace>:<key>`: the lock of the entry `<prefix>:<namespace>:<key>`. */
   lockKey(key: string): string {
     return this.lockPrefix + key.slice(this.prefix.length + 1);

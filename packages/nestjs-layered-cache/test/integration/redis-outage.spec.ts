@@ -86,6 +86,25 @@ describe('Redis stopped mid-test', () => {
       if (down) await server.restart();
     }
   });
+
+  it('reports Redis up again after a reconnect, on an instance that sends nothing more', async () => {
+    const { cache, app } = await boot(uniquePrefix('idle'), false);
+    let down = false;
+    try {
+      await server.pause();
+      down = true;
+      // A read during the outage (nothing pending to replay afterwards): Redis is failing.
+      expect(await cache.get('k')).toBeUndefined();
+      expect(cache.stats().l2!.failing).toBe(true);
+      await server.restart();
+      down = false;
+      // No cache operation from here on: the reconnect alone must end the failure.
+      await vi.waitFor(() => expect(cache.stats().l2!.failing).toBe(false), { timeout: 10_000 });
+    } finally {
+      await app.close();
+      if (down) await server.restart();
+    }
+  });
 });
 
 /**
