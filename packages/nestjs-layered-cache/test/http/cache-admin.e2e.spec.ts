@@ -17,18 +17,16 @@ describe('admin API: hostile patterns, cursors and bodies', () => {
     // The worst case for `.*a.*a.*a.*a.*b`: a long run of "a" with no "b".
     await http$.set('a'.repeat(600), 1);
     await http$.set('aaaab', 2);
-    const started = performance.now();
+    // A matcher that backtracks would not answer before the test's timeout (the matcher's own
+    // bound, linear in the key, is in src/l1/glob-pattern.spec.ts): no timing assertion here.
     const res = await http
       .post('/cache/invalidate')
       .set(a.auth)
       .send({ pattern: '*a*a*a*a*b', namespace: 'http', confirm: true })
       .expect(200);
-    const ms = performance.now() - started;
     expect(res.body).toEqual({ keys: 0, tags: 0, pattern: 1 });
     expect(await http$.get('a'.repeat(600))).toBe(1);
     expect(await http$.get('aaaab')).toBeUndefined();
-    // Generous: the regex took minutes here; the matcher takes well under a millisecond.
-    expect(ms).toBeLessThan(5_000);
   });
 
   it('validates the whole body first: a bad pattern is a 400 naming the problem, and the tags stay valid', async () => {

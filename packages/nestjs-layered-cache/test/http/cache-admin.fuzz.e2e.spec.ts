@@ -4,9 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { globMatcher } from '../../src/l1/glob-pattern.js';
 import { bootAdminApp, type AdminApp } from './cache-admin.app.js';
 
-/** Generous: a regex built from a glob took 63 s; everything here answers in milliseconds. */
-const SLOWEST_MS = 10_000;
-
 /** Glob and regex metacharacters, control characters, and the patterns that broke things before. */
 const metachar = fc.constantFrom(
   '*',
@@ -124,15 +121,15 @@ describe('admin fuzz: hostile patterns, cursors and bodies never answer 500, nev
   });
   afterAll(() => a?.app.close());
 
-  /** Sends, checks status and time; on a 4xx, nothing was applied; on a 2xx, the canaries come back. */
+  /**
+   * Sends and checks the status; on a 4xx, nothing was applied; on a 2xx, the canaries come back.
+   * A request that hangs (a regex built from a glob took 63 s) fails the test by its timeout.
+   */
   async function probe(send: () => request.Test, what: string): Promise<number> {
     const actions = { ...a.admin.actions };
-    const started = performance.now();
     const res = await send();
-    const ms = performance.now() - started;
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     expect(res.status, `${what} → ${res.text.slice(0, 200)}`).toBeLessThan(500);
-    expect(ms, what).toBeLessThan(SLOWEST_MS);
     if (res.status >= 400) {
       expect(await canaries(), `${what} → ${res.status} yet changed the cache`).toEqual(['root', 'http', 'nested']);
       expect(a.admin.actions, what).toEqual(actions);
