@@ -14,11 +14,11 @@ import { AccessTracker, type HotKey } from './access-tracker.js';
 import { ReadThroughRegistry } from './read-through.registry.js';
 import { RunContext } from './warm-context.js';
 import { describeWarmJob } from './warm-job.status.js';
+import { schedulerId, WarmSchedules } from './warm-schedules.js';
 import { WarmerRegistry, warmJobOptions } from './warmer-registry.explorer.js';
 import { CACHE_WARMING_OPTIONS } from './warming.constants.js';
 import type { CacheWarmingOptions, WarmContext, WarmJobData, WarmJobResult } from './warming.interface.js';
 
-const SCHEDULER_PREFIX = 'warm:';
 export const REFRESH_AHEAD = 'refresh-ahead';
 
 export interface WarmerInfo {
@@ -50,6 +50,8 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
   private readonly redis: RedisClient;
   /** BullMQ's connection (same servers as the cache's, with a queue's settings); closed last. */
   private readonly queueClient: RedisClient;
+  /** Schedulers and startup runs in Redis, redone whenever it reconnects. */
+  private readonly schedules: WarmSchedules;
 
   constructor(
     @Inject(CACHE_WARMING_OPTIONS) private readonly options: CacheWarmingOptions,
@@ -74,6 +76,16 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
     this.background = stack.backgroundTask('Cache warming queue', 'warming', this.logger);
     // Without a listener an 'error' event is thrown, and ends the process.
     this.queue.on('error', (error) => this.background.failed(error));
+    this.schedules = new WarmSchedules(
+      this.queue,
+      registry,
+      this.queueClient,
+      this.redis,
+      (deployment, warmer) => `${this.lastKey}:startup:${deployment}:${warmer}`,
+      this.background,
+      this.logger,
+      cacheRedis.connectTimeout,
+    );
   }
 
   /**
@@ -109,7 +121,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
         this.refreshAhead(ctx, refresh.top ?? 100, refresh.threshold ?? 30_000),
       );
     }
-    await this.syncSchedulers();
+    await this.schedules.start();
     this.worker = new Worker<WarmJobData, WarmJobResult>(this.queue.name, (job) => this.process(job), {
       connection: this.queueClient,
       prefix: this.queue.opts.prefix,
@@ -133,6 +145,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.schedules.stop();
     this.stopTracking?.();
     await this.tracker?.flush();
     this.tracker?.close();
@@ -175,7 +188,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
       schedule: options.schedule ?? null,
       priority: options.priority ?? null,
       onStartup: options.onStartup ?? false,
-      nextRun: next.get(`${SCHEDULER_PREFIX}${options.name}`) ?? null,
+      nextRun: next.get(schedulerId(options.name)) ?? null,
       last: last[options.name] ? (JSON.parse(last[options.name]!) as WarmerInfo['last']) : null,
     }));
   }
@@ -191,39 +204,13 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
     return this.tracker ? this.tracker.top(n) : [];
   }
 
-  /** One scheduler per scheduled warmer; schedulers of warmers no longer in the code are removed. */
-  private async syncSchedulers(): Promise<void> {
-    const wanted = new Set<string>();
-    for (const warmer of this.registry.all()) {
-      const { schedule, name } = warmer.options;
-      if (schedule === undefined) continue;
-      const id = `${SCHEDULER_PREFIX}${name}`;
-      wanted.add(id);
-      await this.queue.upsertJobScheduler(
-        id,
-        typeof schedule === 'number' ? { every: schedule } : { pattern: schedule },
-        { name: 'warm', data: { warmer: name, reason: 'schedule' }, opts: warmJobOptions(warmer) },
-      );
-    }
-    for (const scheduler of await this.queue.getJobSchedulers(0, -1)) {
-      if (scheduler.key.startsWith(SCHEDULER_PREFIX) && !wanted.has(scheduler.key)) {
-        await this.queue.removeJobScheduler(scheduler.key);
-        this.logger.log(
-          `Removed the schedule of warmer "${scheduler.key.slice(SCHEDULER_PREFIX.length)}" (gone from the code)`,
-        );
-      }
-    }
-  }
-
-  /** `onStartup` warmers, once per deployment (first claim wins); at bootstrap unless `startup: 'manual'`. */
+  /**
+   * `onStartup` warmers, once per deployment (first claim wins); at bootstrap unless `startup:
+   * 'manual'`. Never rejects and waits for Redis at most the connect timeout: while Redis is down
+   * the claims are made once it is back.
+   */
   async runStartupWarmers(): Promise<void> {
-    const deployment = this.options.deploymentId ?? process.env.DEPLOYMENT_ID ?? 'default';
-    const client = this.redis;
-    for (const warmer of this.registry.all().filter((w) => w.options.onStartup)) {
-      const claim = `${this.lastKey}:startup:${deployment}:${warmer.options.name}`;
-      if ((await client.set(claim, '1', 'EX', 7 * 24 * 3600, 'NX')) !== 'OK') continue;
-      await this.queue.add('warm', { warmer: warmer.options.name, reason: 'startup' }, warmJobOptions(warmer));
-    }
+    await this.schedules.runStartup(this.options.deploymentId ?? process.env.DEPLOYMENT_ID ?? 'default');
   }
 
   private async process(job: Job<WarmJobData, WarmJobResult>): Promise<WarmJobResult> {
