@@ -22,6 +22,8 @@ import { Document, DOCUMENT_STATUSES, type DocumentStatus } from './document.ent
 import { DocumentStorage } from './document-storage.service.js';
 import { DOCUMENT, ocrKey, ownerTag } from './documents.cache-rules.js';
 
+/** How long an upload waits for the OCR queue to take its job. */
+const QUEUE_WAIT_MS = 2_000;
 const documentKey = (uuid: string) => `document:${uuid}`;
 const summaryKey = (userId: string) => `documents-summary:${userId}`;
 import { DOCUMENTS_OPTIONS, OCR_QUEUE, type DocumentsOptions } from './documents.options.js';
@@ -246,8 +248,9 @@ export class DocumentsService {
   }
 
   private async enqueue(document: Document): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.queue.add(
+      const added = this.queue.add(
         'recognize',
         { uuid: document.uuid },
         {
@@ -258,11 +261,20 @@ export class DocumentsService {
           removeOnFail: 5000,
         },
       );
+      // BullMQ's connection holds commands while Redis is down, until it reconnects: the upload
+      // (and the boot's seed) must not wait for that. A job added late still runs and completes it.
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${QUEUE_WAIT_MS} ms`)), QUEUE_WAIT_MS);
+      });
+      added.catch(() => undefined); // observed here: after the race it may still fail
+      await Promise.race([added, late]);
     } catch (error) {
       const message = `OCR queue unavailable: ${(error as Error).message}`;
       this.logger.warn(message);
       await this.documents.save({ uuid: document.uuid, status: 'failed', error: message });
       throw new ServiceUnavailableException('The OCR queue is unavailable; try again later');
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
