@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { within } from '../core/within.js';
 import type { ResolvedRedisOptions } from './redis-options.interface.js';
 import { createRedisClient, isCluster, type RedisClient } from './redis-client.factory.js';
 
@@ -72,15 +73,7 @@ export class RedisConnection {
   }
 
   /** `work`'s outcome, or 'timeout' once `connectTimeout` has passed. */
-  private async within<T>(work: Promise<T>): Promise<T | 'timeout'> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(resolve, this.connectTimeout, 'timeout');
-    });
-    try {
-      return await Promise.race([work, timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
+  private within<T>(work: Promise<T>): Promise<T | 'timeout'> {
+    return within(work, this.connectTimeout);
   }
 }

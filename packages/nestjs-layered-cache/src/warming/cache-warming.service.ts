@@ -52,6 +52,8 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
   private readonly queueClient: RedisClient;
   /** Schedulers and startup runs in Redis, redone whenever it reconnects. */
   private readonly schedules: WarmSchedules;
+  /** ms an admin request waits for the queue (its connection holds commands while Redis is down). */
+  readonly queueWait: number;
 
   constructor(
     @Inject(CACHE_WARMING_OPTIONS) private readonly options: CacheWarmingOptions,
@@ -67,6 +69,7 @@ export class CacheWarmingService implements OnApplicationBootstrap, OnApplicatio
     const refreshMins = { every: 1, threshold: 0, halfLife: 1 };
     assertDurations('CacheWarmingModule refreshAhead', options.refreshAhead || {}, refreshMins);
     this.redis = cacheRedis.client;
+    this.queueWait = cacheRedis.connectTimeout;
     this.queueClient = cacheRedis.createQueueClient();
     this.queue = new Queue(options.queueName ?? 'cache-warm', {
       connection: this.queueClient,

@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { within } from '../core/within.js';
 import type { BackgroundTask } from '../errors/background-task.js';
 import type { RedisClient } from '../redis/redis-client.factory.js';
 import type { WarmerRegistry } from './warmer-registry.explorer.js';
@@ -10,17 +11,6 @@ const SCHEDULER_PREFIX = 'warm:';
 
 /** The id of a warmer's job scheduler, as BullMQ lists it. */
 export const schedulerId = (warmer: string): string => `${SCHEDULER_PREFIX}${warmer}`;
-
-/** Settles with `work` or, after `ms`, with 'timeout' (`work` goes on; its rejection is observed). */
-async function within<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, ms, 'timeout')));
-  try {
-    return await Promise.race([work, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * What warming keeps in Redis for the deployment: the job schedulers of scheduled warmers and the

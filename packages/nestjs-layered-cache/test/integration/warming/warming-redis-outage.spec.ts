@@ -1,10 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedRedis, waitFor, type EmbeddedRedis } from '@internal/dev-services';
 import { uniquePrefix } from '../../helpers/cache-instance.js';
-import { bootWarmingApp, Counters } from './warming.app.js';
+import { bootWarmingApp, Counters, TOKEN } from './warming.app.js';
 
 /**
  * Warming keeps its schedulers and startup runs in Redis. An application that boots while Redis
@@ -15,6 +16,7 @@ describe('cache warming across Redis outages (private Redis, stopped and restart
   let app: INestApplication | undefined;
   let queue: Queue;
   const counters = new Counters();
+  const auth = { Authorization: `Bearer ${TOKEN}` };
   const prefix = uniquePrefix('warm-outage');
   const runs = (name: string) => counters.runs.get(name) ?? 0;
   const scheduled = async () => (await queue.getJobSchedulers(0, -1)).some((s) => s.key === 'warm:ticker');
@@ -36,6 +38,12 @@ describe('cache warming across Redis outages (private Redis, stopped and restart
     // claim rejected on the fail-fast client, which failed the boot (the sample app exited).
     app = await bootWarmingApp(prefix, counters, 'deploy-outage', { url: server.url, connectTimeout: 300 });
     expect(runs('items')).toBe(0);
+    // The admin API asks the queue, whose connection holds commands while Redis is down: a 503
+    // naming the cause, not a request that waits for the outage.
+    for (const path of ['/cache/warmers', '/cache/warm', '/cache/warm/123', '/cache/hot']) {
+      const res = await request(app.getHttpServer()).get(path).set(auth).expect(503);
+      expect(res.body.message, path).toMatch(/Redis \(the warming queue\) (did not answer within 300 ms|failed)/);
+    }
     await server.restart();
     await waitFor('the scheduler set once Redis is back', scheduled);
     await waitFor('the startup warmer and scheduled ticks', async () => runs('items') === 1 && runs('ticker') >= 1);
