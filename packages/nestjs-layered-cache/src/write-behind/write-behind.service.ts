@@ -43,6 +43,8 @@ export class WriteBehindService implements OnModuleInit, BeforeApplicationShutdo
   private dataSource!: DataSource;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  /** A flush promised to callers who arrived while one was running; it starts when that one ends. */
+  private flushAfter: Promise<void> | undefined;
   private closed = false;
   private prunedAt = 0;
   /** Counters since boot, all entities together (metrics have them per entity). */
@@ -75,7 +77,7 @@ export class WriteBehindService implements OnModuleInit, BeforeApplicationShutdo
         applier: new WriteBehindApplier(this.dataSource, name, entity.target),
       });
     }
-    this.timer = setInterval(() => this.background.run(() => this.flush()), this.options.flushInterval ?? 1000);
+    this.timer = setInterval(() => this.background.run(() => this.flushDue()), this.options.flushInterval ?? 1000);
     this.timer.unref();
     // Gauges (queue depth, oldest wait, dead batches) are read from Redis when metrics ask.
     this.stopAnswering = this.cache.on('write-behind:counts', (request) => request.reply(this.counts()));
@@ -102,7 +104,7 @@ export class WriteBehindService implements OnModuleInit, BeforeApplicationShutdo
     const { seq, pending } = await queue.store.write(String(id), set, increment, this.options.maxPending ?? 100_000);
     if (seq >= 0) {
       this.stats.writes++;
-      if (pending >= (this.options.batchSize ?? 500)) this.background.run(() => this.flush());
+      if (pending >= (this.options.batchSize ?? 500)) this.background.run(() => this.flushDue());
       return;
     }
     this.stats.overflows++;
@@ -146,9 +148,23 @@ export class WriteBehindService implements OnModuleInit, BeforeApplicationShutdo
   /**
    * Flushes what is due now (one flush at a time per instance): full batches back to back, but a
    * batch that was not full ends the flush, so rows written meanwhile wait for the next tick and
-   * a hot row is written about once per `flushInterval`, not once per read.
+   * a hot row is written about once per `flushInterval`, not once per read. Every change made
+   * before the call is applied when it resolves: a flush already running may have taken its
+   * batches before them, so one more runs after it (one, however many callers wait).
    */
   flush(): Promise<void> {
+    if (this.flushing === undefined) return this.flushDue();
+    this.flushAfter ??= this.flushing
+      .catch(() => undefined)
+      .then(() => {
+        this.flushAfter = undefined;
+        return this.flushDue();
+      });
+    return this.flushAfter;
+  }
+
+  /** The timer's flush, and a full batch's: joins one in progress (pacing, see `flush`). */
+  private flushDue(): Promise<void> {
     this.flushing ??= this.flushAll(Infinity, false).finally(() => (this.flushing = undefined));
     return this.flushing;
   }
@@ -190,7 +206,7 @@ export class WriteBehindService implements OnModuleInit, BeforeApplicationShutdo
     this.stopAnswering?.();
     const budget = this.options.drainTimeout ?? 5000;
     const deadline = Date.now() + budget;
-    const drain = (this.flushing?.catch(() => undefined) ?? Promise.resolve()).then(() =>
+    const drain = ((this.flushAfter ?? this.flushing)?.catch(() => undefined) ?? Promise.resolve()).then(() =>
       this.flushAll(deadline, true),
     );
     // The deadline is checked between batches; a batch stuck in the database (a lock, a stalled

@@ -9,6 +9,7 @@ import { WriteBehindApplier } from '../../../src/write-behind/write-behind.appli
 import { WbRow } from '../../fixtures/wb-row.entity.js';
 import { CacheService } from '../../../src/index.js';
 import { sleep } from '../../helpers/cache-instance.js';
+import { waitFor } from '@internal/dev-services';
 
 describe('write-behind on real Redis and Postgres', () => {
   const prefix = uniquePrefix('wb');
@@ -40,6 +41,31 @@ describe('write-behind on real Redis and Postgres', () => {
     const [row] = await rowsOf(a.db, 1, 1);
     expect(row).toMatchObject({ name: 'v999', views: '1000' });
     expect(await a.wb.pending('row', 1)).toBeUndefined();
+  });
+
+  it('flush() applies every change made before it, even while another flush is running', async () => {
+    await seedRows(a.db, 400, 1);
+    await a.wb.increment('row', 400, 'views', 1);
+    // Hold the row: the first flush takes its batch, then waits on the lock in the database.
+    const holder = a.db.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query('SELECT 1 FROM test_wb_rows WHERE id = 400 FOR UPDATE');
+    const first = a.wb.flush();
+    await waitFor('the first flush blocked on the row lock', async () => {
+      const [{ n }] = (await a.db.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%test_wb_rows%'`,
+      )) as [{ n: number }];
+      return n > 0;
+    });
+    await a.wb.increment('row', 400, 'views', 10); // after the running flush took its batch
+    const second = a.wb.flush();
+    await holder.commitTransaction();
+    await holder.release();
+    await first;
+    await second;
+    // Before: the second call returned the running flush, which had only the first change.
+    expect(await views(400, 1)).toEqual([11]);
   });
 
   it('batches: 120 rows go in batches of at most 50 rows', async () => {
