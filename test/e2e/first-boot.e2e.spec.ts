@@ -1,44 +1,30 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningApp } from '../../src/bootstrap.js';
 import { CacheWarmingService } from 'nestjs-layered-cache/warming';
 import { uniquePrefix } from '../helpers/unique-prefix.js';
 import { startE2eApp } from '../helpers/e2e-app.js';
-
-/** Runs `sql` on the test server's maintenance connection (CREATE/DROP DATABASE cannot run in a transaction). */
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: inject('databaseUrl') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+import { createScratchDatabase, type ScratchDatabase } from '../helpers/scratch-database.js';
 
 /**
  * `npm start` on an empty database: migrations, then the seed, then the startup warmers. A warmer
  * that ran before the seed cached an empty shop for hours (categories for a day).
  */
 describe('sample app: first boot on an empty database', () => {
-  const database = `first_boot_${randomBytes(4).toString('hex')}`;
   let running: RunningApp;
+  let database: ScratchDatabase | undefined;
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${database}`);
-    const url = new URL(inject('databaseUrl'));
-    url.pathname = `/${database}`;
+    database = await createScratchDatabase('first_boot');
     running = await startE2eApp({
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: database.url,
       CACHE_PREFIX: uniquePrefix('first'),
       SEED_PRODUCTS: '5000',
     });
   }, 120_000);
   afterAll(async () => {
     await running?.close();
-    await admin(`DROP DATABASE IF EXISTS ${database}`);
+    await database?.drop();
   });
 
   it('serves the full catalog on the first request, after the startup warmers have run', async () => {
@@ -68,17 +54,15 @@ describe('sample app: first boot on an empty database', () => {
  * is invisible to the TypeORM subscriber, so the seed invalidates the tags of what it wrote.
  */
 describe('sample app: the seed invalidates what the cache knew of the empty tables', () => {
-  const database = `reseed_${randomBytes(4).toString('hex')}`;
   const prefix = uniquePrefix('reseed');
+  let database: ScratchDatabase | undefined;
   let url: string;
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${database}`);
-    const u = new URL(inject('databaseUrl'));
-    u.pathname = `/${database}`;
-    url = u.toString();
+    database = await createScratchDatabase('reseed');
+    url = database.url;
   });
-  afterAll(() => admin(`DROP DATABASE IF EXISTS ${database}`));
+  afterAll(() => database?.drop());
 
   it('serves the seeded catalog, not the empty one cached before the seed', async () => {
     const empty = await startE2eApp({ DATABASE_URL: url, CACHE_PREFIX: prefix, SEED_PRODUCTS: '0' });

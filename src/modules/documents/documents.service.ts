@@ -266,7 +266,7 @@ export class DocumentsService {
       const late = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${QUEUE_WAIT_MS} ms`)), QUEUE_WAIT_MS);
       });
-      added.catch(() => undefined); // observed here: after the race it may still fail
+      // The race observes `added`: if it fails after the bound, that is no unhandled rejection.
       await Promise.race([added, late]);
     } catch (error) {
       const message = `OCR queue unavailable: ${(error as Error).message}`;

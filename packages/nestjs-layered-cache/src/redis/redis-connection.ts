@@ -51,7 +51,7 @@ export class RedisConnection {
       () => undefined,
       (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
     );
-    const outcome = await this.within(connecting);
+    const outcome = await within(connecting, this.connectTimeout);
     if (outcome === 'timeout') {
       this.logger.warn(`Redis did not answer within ${this.connectTimeout} ms; caching in process only until it does.`);
     } else if (outcome instanceof Error) {
@@ -69,11 +69,6 @@ export class RedisConnection {
       () => 'quit' as const,
       () => 'failed' as const,
     );
-    if ((await this.within(quitting)) !== 'quit') this.client.disconnect();
-  }
-
-  /** `work`'s outcome, or 'timeout' once `connectTimeout` has passed. */
-  private within<T>(work: Promise<T>): Promise<T | 'timeout'> {
-    return within(work, this.connectTimeout);
+    if ((await within(quitting, this.connectTimeout)) !== 'quit') this.client.disconnect();
   }
 }
