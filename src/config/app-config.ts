@@ -85,6 +85,9 @@ const schema = z.object({
 
 export type AppConfig = z.infer<typeof schema>;
 
+/** Every variable the app reads through this schema (the docs check lists them: app-config.docs.spec.ts). */
+export const APP_CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 const productionRules = schema
   .refine((c) => c.NODE_ENV !== 'production' || c.CACHE_ADMIN_TOKEN !== undefined, {
     message: 'CACHE_ADMIN_TOKEN is required in production (at least 32 random characters)',
