@@ -13,7 +13,11 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-/** A new, empty database on the test server (for first-boot tests): its URL, and `drop` to remove it. */
+/**
+ * A new, empty database on the test server (for first-boot tests): its URL, and `drop` to remove it
+ * once the app that used it has stopped (with the logical replication slot its CDC left behind:
+ * Postgres refuses to drop a database a slot still points at).
+ */
 export interface ScratchDatabase {
   url: string;
   drop(): Promise<void>;
@@ -24,5 +28,9 @@ export async function createScratchDatabase(prefix: string): Promise<ScratchData
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(inject('databaseUrl'));
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name}`) };
+  const drop = async () => {
+    await admin(`SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '${name}'`);
+    await admin(`DROP DATABASE IF EXISTS ${name}`);
+  };
+  return { url: url.toString(), drop };
 }

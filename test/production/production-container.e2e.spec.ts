@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { renderTextImage } from '../../src/modules/documents/text-image.js';
+import { createScratchDatabase, type ScratchDatabase } from '../helpers/scratch-database.js';
 import { composeEnvironment } from './compose-env.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -56,6 +57,8 @@ describe('production: the built app with the docker-compose environment, behind 
   let app: ReturnType<typeof startBuilt>;
   let base: string;
   let env: Record<string, string>;
+  /** A first deploy: an empty database, which the app migrates and seeds as production does. */
+  let database: ScratchDatabase;
   /** What a TLS-terminating proxy adds to every request it forwards. */
   const viaProxy = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '203.0.113.7' };
 
@@ -63,11 +66,12 @@ describe('production: the built app with the docker-compose environment, behind 
     await promisify(execFile)('npm', ['run', 'build'], { cwd: root, timeout: 240_000 });
     if (asNobody) chownSync(dataDir, NOBODY, NOBODY);
     const port = await freePort();
+    database = await createScratchDatabase('production');
     env = {
       ...composeEnvironment(root, 'app', dotenv),
-      // The only departures from the container: this machine's servers, a free port, and the
-      // volume mounted at /data placed in a temporary directory.
-      DATABASE_URL: inject('databaseUrl'),
+      // The only departures from the container: this machine's servers (a new database on the test
+      // server), a free port, and the volume mounted at /data placed in a temporary directory.
+      DATABASE_URL: database.url,
       REDIS_URL: inject('redisUrl'),
       PORT: String(port),
     };
@@ -96,6 +100,7 @@ describe('production: the built app with the docker-compose environment, behind 
       await exited;
     }
     rmSync(dataDir, { recursive: true, force: true });
+    await database?.drop();
   });
 
   it('provides every secret from .env, none from a default, and runs as NODE_ENV=production', () => {
@@ -130,6 +135,20 @@ describe('production: the built app with the docker-compose environment, behind 
     expect(readdirSync(join(dataDir, 'documents'), { recursive: true }).length).toBeGreaterThan(0);
   });
 
+  it('seeds no demo users on a first deploy: the accounts development prints cannot log in', async () => {
+    for (const [email, password] of [
+      ['admin@example.com', 'admin-demo-password'],
+      ['user@example.com', 'user-demo-password'],
+    ]) {
+      const login = await fetch(`${base}/auth/login`, {
+        method: 'POST',
+        headers: { ...viaProxy, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      expect(login.status, email).toBe(401);
+    }
+  });
+
   it('accepts the admin token from .env on the admin API, and nothing else', async () => {
     const stats = (token: string) => fetch(`${base}/cache/stats`, { headers: { Authorization: `Bearer ${token}` } });
     expect((await stats(dotenv.CACHE_ADMIN_TOKEN!)).status).toBe(200);
@@ -142,6 +161,10 @@ describe('production: the built app with the docker-compose environment, behind 
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=/);
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin');
     expect((await fetch(`${base}/metrics`)).status).toBe(401);
     const metrics = await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${dotenv.METRICS_TOKEN}` } });
     expect(metrics.status).toBe(200);
