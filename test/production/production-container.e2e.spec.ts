@@ -51,6 +51,29 @@ function startBuilt(env: Record<string, string>): { child: ChildProcess; output:
   return { child, output: () => output };
 }
 
+/** 'up' once /health answers 200, or how the process exited before that. */
+async function up(app: ReturnType<typeof startBuilt>, base: string): Promise<string> {
+  const exited = new Promise<string>((done) => app.child.once('exit', (code) => done(`exited ${code}`)));
+  const listening = (async () => {
+    for (;;) {
+      const ok = await fetch(`${base}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) return 'up';
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  return Promise.race([listening, exited]);
+}
+
+async function stop(app: ReturnType<typeof startBuilt>): Promise<void> {
+  if (app.child.exitCode !== null || app.child.signalCode !== null) return;
+  const exited = new Promise((done) => app.child.once('exit', done));
+  app.child.kill('SIGTERM');
+  await exited;
+}
+
 describe('production: the built app with the docker-compose environment, behind TLS, as a non-root user', () => {
   const dotenv = readmeDotenv();
   const dataDir = mkdtempSync(join(tmpdir(), 'prod-data-'));
@@ -78,27 +101,11 @@ describe('production: the built app with the docker-compose environment, behind 
     for (const [k, v] of Object.entries(env)) if (v.startsWith('/data')) env[k] = v.replace('/data', dataDir);
     base = `http://127.0.0.1:${port}`;
     app = startBuilt(env);
-    const exited = new Promise<string>((done) => app.child.once('exit', (code) => done(`exited ${code}`)));
-    const listening = (async () => {
-      for (;;) {
-        const ok = await fetch(`${base}/health`).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (ok) return 'up';
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    })();
-    const outcome = await Promise.race([listening, exited]);
-    expect(outcome, app.output()).toBe('up');
+    expect(await up(app, base), app.output()).toBe('up');
   }, 300_000);
 
   afterAll(async () => {
-    if (app?.child.exitCode === null) {
-      const exited = new Promise((done) => app.child.once('exit', done));
-      app.child.kill('SIGTERM');
-      await exited;
-    }
+    if (app) await stop(app);
     rmSync(dataDir, { recursive: true, force: true });
     await database?.drop();
   });
@@ -172,6 +179,20 @@ describe('production: the built app with the docker-compose environment, behind 
     expect((await fetch(`${base}/docs`)).status).toBe(404);
     expect((await fetch(`${base}/docs-json`)).status).toBe(404);
   });
+
+  it('has no /metrics without METRICS_TOKEN (404 naming the variable), rather than an open one', async () => {
+    const { METRICS_TOKEN: _unset, ...withoutToken } = env;
+    const port = await freePort();
+    const second = startBuilt({ ...withoutToken, PORT: String(port) });
+    try {
+      expect(await up(second, `http://127.0.0.1:${port}`), second.output()).toBe('up');
+      const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(metrics.status).toBe(404);
+      expect(await metrics.text()).toMatch(/Set METRICS_TOKEN/);
+    } finally {
+      await stop(second);
+    }
+  }, 120_000);
 
   it('refuses to start with the placeholder admin token docker-compose.yml used to default to', async () => {
     const refused = startBuilt({ ...env, CACHE_ADMIN_TOKEN: 'change-me-change-me-change-me-32chars' });
