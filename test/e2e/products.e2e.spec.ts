@@ -33,6 +33,22 @@ describe('sample app: products through the cache', () => {
       .expect(304);
   });
 
+  it('answers every cached public route with X-Cache, an ETag and a 304 for a matching If-None-Match', async () => {
+    // The README: "Every cached route answers with X-Cache, ETag and 304s". Product 60 is touched by
+    // no other test of this app (apps of other files have their own cache prefix and no CDC).
+    for (const path of ['/categories', '/products?page=2', '/inventory/60', '/inventory/60/moves']) {
+      const first = await http.get(path).expect(200);
+      expect(['MISS', 'HIT'], path).toContain(first.headers['x-cache']); // a startup warmer may have filled it
+      expect(first.headers.etag, path).toMatch(/^"[^"]+"$/);
+      const second = await http.get(path).expect(200);
+      expect(second.headers['x-cache'], path).toBe('HIT');
+      expect(second.headers.etag, path).toBe(first.headers.etag);
+      const notModified = await http.get(path).set('If-None-Match', first.headers.etag as string);
+      expect(notModified.status, path).toBe(304);
+      expect(notModified.text ?? '', path).toBe('');
+    }
+  });
+
   it('returns the new value right after a PATCH, for the item and the cached lists', async () => {
     await http.get('/products/8').expect(200);
     const listBefore = await http.get('/products').query({ search: 'Product 8', pageSize: 100 }).expect(200);
