@@ -1,16 +1,11 @@
 /**
  * `npm run bench:report`: assembles docs/benchmarks.md from bench/results/ — every `<name>.json`
- * the harness wrote, and, for a benchmark not on the harness yet, its `<name>.md` as written.
+ * the harness wrote (the `<name>.md` beside it is the same result rendered alone).
  * Writes the data it rendered from to docs/benchmarks.data.json next to the page, so the page can
  * be re-rendered and checked (test/bench/benchmarks-page.spec.ts). Run from the package directory.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import {
-  renderBenchmarksPage,
-  sortResults,
-  type BenchmarksData,
-  type LegacyResult,
-} from './harness/benchmarks-page.js';
+import { renderBenchmarksPage, sortResults, type BenchmarksData } from './harness/benchmarks-page.js';
 import type { BenchResult } from './harness/report.js';
 
 const RESULTS = process.env.BENCH_RESULTS_DIR ?? 'bench/results';
@@ -28,13 +23,9 @@ function readResult(file: string): BenchResult {
 function main(): void {
   if (!existsSync(RESULTS)) throw new Error(`${RESULTS} does not exist: run the benchmarks first (npm run bench:all)`);
   const files = readdirSync(RESULTS);
-  const results: (BenchResult | LegacyResult)[] = files.filter((f) => f.endsWith('.json')).map(readResult);
-  for (const file of files.filter((f) => f.endsWith('.md'))) {
-    const name = file.slice(0, -'.md'.length);
-    if (!results.some((r) => r.name === name)) {
-      results.push({ schema: 1, name, markdown: readFileSync(`${RESULTS}/${file}`, 'utf8') });
-    }
-  }
+  const results = files.filter((f) => f.endsWith('.json')).map(readResult);
+  const stray = files.filter((f) => f.endsWith('.md') && !files.includes(`${f.slice(0, -'.md'.length)}.json`));
+  if (stray.length) console.warn(`bench:report: ignored ${stray.join(', ')} (no .json beside it: an old run?)`);
   if (results.length === 0)
     throw new Error(`${RESULTS} holds no results: run the benchmarks first (npm run bench:all)`);
   const data: BenchmarksData = { schema: 1, results: sortResults(results) };

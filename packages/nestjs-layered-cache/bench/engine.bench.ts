@@ -1,11 +1,9 @@
 /**
- * Engine benchmark: our hit paths side by side with peers in one process, one run.
+ * Engine benchmark: our hit paths side by side with peers in one process, BENCH_ROUNDS rounds.
  * `npm run bench` (set BENCH_REDIS_URL to use an existing Redis; otherwise a private one starts).
- * Writes bench/results/engine.md.
+ * Writes bench/results/engine.json and .md (bench/harness).
  */
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { deserialize, serialize } from 'node:v8';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -19,7 +17,10 @@ import { Redis } from 'ioredis';
 import { Bench } from 'tinybench';
 import { CacheModule, CacheService, type CacheModuleOptions } from '../src/index.js';
 import { startEmbeddedRedis } from '@internal/dev-services';
-import { median, ratioOf, rounds as runRounds, spread, type LoopCase } from './engine/closed-loop.js';
+import { closedLoop, type LoopCase } from './engine/closed-loop.js';
+import { captureEnvironment } from './harness/environment.js';
+import { formatRatioSpread, writeResult } from './harness/report.js';
+import { benchRounds, envNumber, ratioSpread, runRounds, toRows, type RoundCase } from './harness/rounds.js';
 
 const product = {
   id: 42,
@@ -37,10 +38,23 @@ const load = async () => product;
 const IN_FLIGHT = 50;
 const MGET_KEYS = 100;
 /** ms per network case per round, and its warm-up. */
-const NET_MS = Number(process.env.BENCH_NET_MS ?? 1500);
+const NET_MS = envNumber('BENCH_NET_MS', 1500);
+/** ms per in-process case per round (tinybench, after its warm-up). */
+const MEMORY_MS = 1500;
+const ROUNDS = benchRounds();
 const NET_WARMUP_MS = 300;
 /** BENCH_ONLY=network skips the in-process cases. */
 const ONLY_NETWORK = process.env.BENCH_ONLY === 'network';
+
+/** ops/s of `fn` over MEMORY_MS, measured by tinybench (a fresh Bench: one task, warmed up). */
+async function tinybenchOps(name: string, fn: () => Promise<void>): Promise<{ ops: number }> {
+  const bench = new Bench({ time: MEMORY_MS, warmup: true });
+  bench.add(name, fn);
+  await bench.run();
+  const period = (bench.tasks[0]!.result as { period?: number } | undefined)?.period;
+  if (!period) throw new Error(`${name}: tinybench measured nothing`);
+  return { ops: 1000 / period };
+}
 
 async function ours(options: CacheModuleOptions): Promise<[CacheService, INestApplicationContext]> {
   const app = await NestFactory.createApplicationContext(CacheModule.forRoot(options), { logger: false });
@@ -48,6 +62,7 @@ async function ours(options: CacheModuleOptions): Promise<[CacheService, INestAp
 }
 
 async function main(): Promise<void> {
+  const finish = captureEnvironment();
   const redisServer = process.env.BENCH_REDIS_URL ? undefined : await startEmbeddedRedis();
   const redisUrl = process.env.BENCH_REDIS_URL ?? redisServer!.url;
   const { hostname, port } = new URL(redisUrl);
@@ -76,19 +91,22 @@ async function main(): Promise<void> {
   await bentoRedis.set({ key: KEY, value: product });
   const v8Bytes = serialize(product);
 
-  const memory = new Bench({ time: 1500, warmup: true });
-  memory
-    .add('lru-cache: await get (ceiling of any async API)', async () => void (await lru.get(KEY)))
-    .add('ours: L1-hit get (plain value, frozen & shared)', async () => void (await tiered.get(KEY)))
-    .add('ours: hit getOrSet (plain value)', async () => void (await tiered.getOrSet(KEY, load)))
-    .add('ours: L1-hit get (value with Dates, cloned per read)', async () => void (await tiered.get('dated')))
-    .add('copy by v8.deserialize per read (the alternative to freezing)', async () => void deserialize(v8Bytes))
-    .add('cache-manager 7: get', async () => void (await cm.get(KEY)))
-    .add('cache-manager 7: wrap (hit)', async () => void (await cm.wrap(KEY, load)))
-    .add('cacheable: get', async () => void (await cacheable.get(KEY)))
-    .add('cacheable: getOrSet (hit)', async () => void (await cacheable.getOrSet(KEY, load)))
-    .add('bentocache memory: get', async () => void (await bento.get({ key: KEY })))
-    .add('bentocache memory: getOrSet (hit)', async () => void (await bento.getOrSet({ key: KEY, factory: load })));
+  const lruCeiling = 'lru-cache: await get (ceiling of any async API)';
+  const ourGet = 'ours: L1-hit get (plain value, frozen & shared)';
+  const ourGetOrSet = 'ours: hit getOrSet (plain value)';
+  const memoryCases: [string, () => Promise<void>][] = [
+    [lruCeiling, async () => void (await lru.get(KEY))],
+    [ourGet, async () => void (await tiered.get(KEY))],
+    [ourGetOrSet, async () => void (await tiered.getOrSet(KEY, load))],
+    ['ours: L1-hit get (value with Dates, cloned per read)', async () => void (await tiered.get('dated'))],
+    ['copy by v8.deserialize per read (the alternative to freezing)', async () => void deserialize(v8Bytes)],
+    ['cache-manager 7: get', async () => void (await cm.get(KEY))],
+    ['cache-manager 7: wrap (hit)', async () => void (await cm.wrap(KEY, load))],
+    ['cacheable: get', async () => void (await cacheable.get(KEY))],
+    ['cacheable: getOrSet (hit)', async () => void (await cacheable.getOrSet(KEY, load))],
+    ['bentocache memory: get', async () => void (await bento.get({ key: KEY }))],
+    ['bentocache memory: getOrSet (hit)', async () => void (await bento.getOrSet({ key: KEY, factory: load }))],
+  ];
 
   // Network: closed loops (see engine/closed-loop.ts), serial and IN_FLIGHT at a time, each case on its own connection.
   const raw = new Redis(redisUrl);
@@ -105,130 +123,109 @@ async function main(): Promise<void> {
     await tiered.set(key, product);
     await raw.set(rawKeys[i]!, rawValue);
   }
-  const netCases: LoopCase[] = [];
-  for (const inFlight of [1, IN_FLIGHT]) {
-    const at = inFlight === 1 ? 'serial' : `${inFlight} in flight`;
-    netCases.push(
-      { name: `raw ioredis GET, ${at}`, inFlight, run: () => raw.getBuffer('raw:42') },
+  const at = (inFlight: number) => (inFlight === 1 ? 'serial' : `${inFlight} in flight`);
+  const names = (inFlight: number) => ({
+    get: `raw ioredis GET, ${at(inFlight)}`,
+    evalsha: `raw ioredis EVALSHA (trivial GET script), ${at(inFlight)}`,
+    ours: `ours: L2-only hit get, ${at(inFlight)}`,
+    bento: `bentocache redis: L2-only hit get, ${at(inFlight)}`,
+    mget: `ours: L2-only mget ${MGET_KEYS} keys, ${at(inFlight)}`,
+    rawMget: `raw ioredis MGET ${MGET_KEYS} keys, ${at(inFlight)}`,
+    rawMgetDecode: `raw ioredis MGET ${MGET_KEYS} keys + v8 decode, ${at(inFlight)}`,
+  });
+  const netCases: LoopCase[] = [1, IN_FLIGHT].flatMap((inFlight) => {
+    const n = names(inFlight);
+    const many = { inFlight, ops: MGET_KEYS };
+    return [
+      { name: n.get, inFlight, run: () => raw.getBuffer('raw:42') },
+      { name: n.evalsha, inFlight, run: () => evalshaBuffer(sha, 1, 'raw:42') },
+      { name: n.ours, inFlight, run: () => remote.get(KEY) },
+      { name: n.bento, inFlight, run: () => bentoRedis.get({ key: KEY }) },
+      { name: n.mget, ...many, run: () => remote.mget(mgetKeys) },
+      { name: n.rawMget, ...many, run: () => raw.mgetBuffer(...rawKeys) },
+      // What any cache must do at least: the round trip, then decode each value.
       {
-        name: `raw ioredis EVALSHA (trivial GET script), ${at}`,
-        inFlight,
-        run: () => evalshaBuffer(sha, 1, 'raw:42'),
-      },
-      { name: `ours: L2-only hit get, ${at}`, inFlight, run: () => remote.get(KEY) },
-      { name: `bentocache redis: L2-only hit get, ${at}`, inFlight, run: () => bentoRedis.get({ key: KEY }) },
-      {
-        name: `ours: L2-only mget ${MGET_KEYS} keys, ${at}`,
-        inFlight,
-        ops: MGET_KEYS,
-        run: () => remote.mget(mgetKeys),
-      },
-      {
-        name: `raw ioredis MGET ${MGET_KEYS} keys, ${at}`,
-        inFlight,
-        ops: MGET_KEYS,
-        run: () => raw.mgetBuffer(...rawKeys),
-      },
-      {
-        // What any cache must do at least: the round trip, then decode each value.
-        name: `raw ioredis MGET ${MGET_KEYS} keys + v8 decode, ${at}`,
-        inFlight,
-        ops: MGET_KEYS,
+        name: n.rawMgetDecode,
+        ...many,
         run: async () => (await raw.mgetBuffer(...rawKeys)).map((bytes) => deserialize(bytes!.subarray(1))),
       },
-    );
-  }
+    ];
+  });
 
-  // Several rounds: on a 2-core machine one round alone varies by ±20 %.
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-  const samples = new Map<string, number[]>();
-  for (let round = 0; round < rounds; round++) {
-    if (!ONLY_NETWORK) {
-      memory.reset(); // tinybench 6 runs a task once unless reset: without this every round repeated the first
-      await memory.run();
-      for (const task of memory.tasks) {
-        const period = (task.result as { period?: number }).period;
-        samples.set(task.name, [...(samples.get(task.name) ?? []), period ? 1000 / period : 0]);
-      }
-    }
-    for (const [name, values] of await runRounds(netCases, 1, NET_MS, NET_WARMUP_MS, round)) {
-      samples.set(name, [...(samples.get(name) ?? []), ...values]);
-    }
-  }
-  const ops = (name: string): number => median(samples.get(name)!);
-  const rows = ONLY_NETWORK
-    ? []
-    : memory.tasks.map((t) => {
-        const ceiling = ops('lru-cache: await get (ceiling of any async API)');
-        return `| ${t.name} | ${spread(samples.get(t.name)!)} | ${(ops(t.name) / ceiling).toFixed(2)}× |`;
-      });
-  const ratio = (a: string, b: string) => ratioOf(samples.get(a)!, samples.get(b)!).text;
-  const netRows = netCases.map((c) => `| ${c.name} | ${spread(samples.get(c.name)!)} |`);
-  const netTargets: string[][] = [];
-  for (const at of ['serial', `${IN_FLIGHT} in flight`]) {
-    const ours = `ours: L2-only hit get, ${at}`;
-    netTargets.push(
-      [`L2-only get ≥ 1.0× bentocache redis get, ${at}`, ratio(ours, `bentocache redis: L2-only hit get, ${at}`)],
-      [`L2-only get ≥ 0.8× raw EVALSHA, ${at}`, ratio(ours, `raw ioredis EVALSHA (trivial GET script), ${at}`)],
-      [`(L2-only get vs raw GET, ${at})`, ratio(ours, `raw ioredis GET, ${at}`)],
-      [
-        `mget ${MGET_KEYS} ≥ 0.8× raw MGET, ${at}`,
-        ratio(`ours: L2-only mget ${MGET_KEYS} keys, ${at}`, `raw ioredis MGET ${MGET_KEYS} keys, ${at}`),
-      ],
-      [
-        `(mget ${MGET_KEYS} vs raw MGET + decode, ${at})`,
-        ratio(`ours: L2-only mget ${MGET_KEYS} keys, ${at}`, `raw ioredis MGET ${MGET_KEYS} keys + v8 decode, ${at}`),
-      ],
-    );
-  }
-  const lruCeiling = 'lru-cache: await get (ceiling of any async API)';
+  // Every case, in-process and on Redis, interleaved and rotated: on a 2-core machine one round
+  // alone varies by ±20 %, and adjacent cases see nearly the same load.
+  const cases: RoundCase<{ ops: number }>[] = [
+    ...(ONLY_NETWORK ? [] : memoryCases.map(([name, fn]) => ({ name, run: () => tinybenchOps(name, fn) }))),
+    ...netCases.map((c) => ({ name: c.name, run: async () => ({ ops: await closedLoop(c, NET_MS, NET_WARMUP_MS) }) })),
+  ];
+  const runs = await runRounds(cases, ROUNDS);
+  const ops = (name: string) => runs.get(name)!.map((r) => r.ops);
+  const rowsOf = (names: string[]) => toRows(new Map(names.map((name) => [name, runs.get(name)!])));
+  const target = (label: string, a: string, b: string, goal: number) => {
+    const ratio = ratioSpread(ops(a), ops(b));
+    return [label, formatRatioSpread(ratio), goal === 0 ? '' : ratio.median >= goal ? 'met' : '**missed**'];
+  };
   const memoryTargets = ONLY_NETWORK
     ? []
     : [
-        ['L1-hit get ≥ 0.6× awaited lru-cache', ratio('ours: L1-hit get (plain value, frozen & shared)', lruCeiling)],
-        ['hit getOrSet ≥ 0.6× awaited lru-cache', ratio('ours: hit getOrSet (plain value)', lruCeiling)],
-        [
-          'L1-hit get ≥ 2× cache-manager get',
-          ratio('ours: L1-hit get (plain value, frozen & shared)', 'cache-manager 7: get'),
-        ],
-        [
-          'hit getOrSet ≥ 2× cache-manager wrap',
-          ratio('ours: hit getOrSet (plain value)', 'cache-manager 7: wrap (hit)'),
-        ],
-        [
-          'L1-hit get ≥ 10× bentocache get',
-          ratio('ours: L1-hit get (plain value, frozen & shared)', 'bentocache memory: get'),
-        ],
-        [
-          'hit getOrSet ≥ 10× bentocache getOrSet',
-          ratio('ours: hit getOrSet (plain value)', 'bentocache memory: getOrSet (hit)'),
-        ],
+        target('L1-hit get ≥ 0.6× awaited lru-cache', ourGet, lruCeiling, 0.6),
+        target('hit getOrSet ≥ 0.6× awaited lru-cache', ourGetOrSet, lruCeiling, 0.6),
+        target('L1-hit get ≥ 2× cache-manager get', ourGet, 'cache-manager 7: get', 2),
+        target('hit getOrSet ≥ 2× cache-manager wrap', ourGetOrSet, 'cache-manager 7: wrap (hit)', 2),
+        target('L1-hit get ≥ 10× bentocache get', ourGet, 'bentocache memory: get', 10),
+        target('hit getOrSet ≥ 10× bentocache getOrSet', ourGetOrSet, 'bentocache memory: getOrSet (hit)', 10),
       ];
-  const load1 = loadavg()[0]!.toFixed(2);
-  const markdown = [
-    `# Engine benchmark`,
-    '',
-    `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, one process, ${rounds} interleaved rounds, value = a small product object; load average ${load1} at the end. Cells: median (min–max of rounds); ratios are per round (cases measured moments apart), median (min–max).`,
-    '',
-    ...(ONLY_NETWORK
-      ? []
-      : ['## In process (tinybench)', '', '| case | ops/s | × awaited lru-cache |', '|---|---:|---:|', ...rows, '']),
-    `## Redis (closed loop: ${NET_MS} ms per case per round, serial or ${IN_FLIGHT} callers awaiting one call after another; own connection per case)`,
-    '',
-    'Raw ioredis rows are the physical limit: one `GET` / `EVALSHA` / `MGET` round trip of the same bytes our entry holds, nothing decoded (but the `+ v8 decode` row, which also decodes each value, as any cache must). Our get also checks the tag versions in that round trip and decodes the value.',
-    '',
-    '| case | ops/s (mget: keys/s) |',
-    '|---|---:|',
-    ...netRows,
-    '',
-    '| target | measured |',
-    '|---|---:|',
-    ...[...memoryTargets, ...netTargets].map(([name, value]) => `| ${name} | ${value} |`),
-    '',
-  ].join('\n');
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/engine.md', markdown);
-  console.log(markdown);
+  const netTargets = [1, IN_FLIGHT].flatMap((inFlight) => {
+    const n = names(inFlight);
+    return [
+      target(`L2-only get ≥ 1.0× bentocache redis get, ${at(inFlight)}`, n.ours, n.bento, 1),
+      target(`L2-only get ≥ 0.8× raw EVALSHA, ${at(inFlight)}`, n.ours, n.evalsha, 0.8),
+      target(`(L2-only get vs raw GET, ${at(inFlight)})`, n.ours, n.get, 0),
+      target(`mget ${MGET_KEYS} ≥ 0.8× raw MGET, ${at(inFlight)}`, n.mget, n.rawMget, 0.8),
+      target(`(mget ${MGET_KEYS} vs raw MGET + decode, ${at(inFlight)})`, n.mget, n.rawMgetDecode, 0),
+    ];
+  });
+  writeResult({
+    schema: 1,
+    name: 'engine',
+    title: 'Engine benchmark',
+    description: [
+      'Hit paths side by side with peers in one process; value = a small product object. Every case, in process and on Redis, runs once per round, interleaved and rotated.',
+    ],
+    environment: finish(),
+    rounds: ROUNDS,
+    tables: [
+      ...(ONLY_NETWORK
+        ? []
+        : [
+            {
+              kind: 'measured' as const,
+              caption: `In process (tinybench, ${MEMORY_MS} ms per case and round):`,
+              caseLabel: 'case',
+              metrics: [{ key: 'ops', label: 'ops/s' }],
+              baselines: [lruCeiling],
+              rows: rowsOf(memoryCases.map(([name]) => name)),
+            },
+          ]),
+      {
+        kind: 'measured',
+        caption:
+          `On Redis (closed loop: ${NET_MS} ms per case and round, serial or ${IN_FLIGHT} callers awaiting one call after another; own connection per case). ` +
+          'Raw ioredis rows are the physical limit: one `GET` / `EVALSHA` / `MGET` round trip of the same bytes our entry holds, nothing decoded (but the `+ v8 decode` rows, which also decode each value, as any cache must). Our get also checks the tag versions in that round trip and decodes the value. mget rows count keys/s:',
+        caseLabel: 'case',
+        metrics: [{ key: 'ops', label: 'ops/s' }],
+        rows: rowsOf(netCases.map((c) => c.name)),
+      },
+      {
+        kind: 'text',
+        caption:
+          'Targets (issue 19): ratio of ops/s within each round, median (min–max) of the rounds; rows in parentheses are context, not targets.',
+        header: ['target', 'measured', ''],
+        rows: [...memoryTargets, ...netTargets],
+      },
+    ],
+    notes: [],
+  });
 
   await Promise.all([
     tieredApp.close(),

@@ -6,29 +6,31 @@
  * evicted. Real bytes: growth of heapUsed + external (Buffers live off the JS heap) between forced
  * GCs before and after the fill. Accounted bytes: `stats().l1.bytes`. Serialized bytes: the payload
  * sizes the cache reports in its `set` events (after compression). Kinds run interleaved in
- * `BENCH_ROUNDS` rounds (default 3); spreads are min–max over rounds. Then a micro loop prices the
- * set path (ops/s of `set` for small objects and product pages, median of rounds).
+ * `BENCH_ROUNDS` rounds (default 3), rotated; spreads are min–max over rounds. Then a micro loop
+ * prices the set path (ops/s of `set` for small objects and product pages), also in rounds.
  *
  * `npm run bench:l1-memory` (node --expose-gc; without it the script re-runs itself with it).
- * Writes bench/results/l1-memory.md.
+ * Writes bench/results/l1-memory.json and .md (bench/harness).
  */
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestingCache } from '../src/testing/index.js';
+import { captureEnvironment } from './harness/environment.js';
+import { formatNumber, writeResult } from './harness/report.js';
+import { benchRounds, envNumber, runRounds, toRows } from './harness/rounds.js';
 import { WORKLOADS, type Workload } from './l1-memory/workloads.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SCALE = Number(process.env.BENCH_L1_SCALE ?? 1);
-const THROUGHPUT_SETS = Number(process.env.BENCH_L1_SETS ?? 20_000);
+const ROUNDS = benchRounds();
+const SCALE = envNumber('BENCH_L1_SCALE', 1, { integer: false });
+const THROUGHPUT_SETS = envNumber('BENCH_L1_SETS', 20_000);
+/** The kinds whose `set` throughput is measured. */
+const SET_PATH_KINDS = ['small objects', 'product pages'];
 const GiB = 2 ** 30;
 /** InvalidationLog's default capacity (src/core/invalidation-log.ts). */
 const FENCE_CAPACITY = 10_000;
 
 interface Sample {
-  entries: number;
   serialized: number;
   accounted: number;
   real: number;
@@ -70,7 +72,6 @@ async function fill(workload: Workload): Promise<Sample> {
   off();
   if (l1.entries !== entries) throw new Error(`${workload.kind}: ${l1.entries}/${entries} entries kept (evicted?)`);
   const sample = {
-    entries,
     serialized: serialized / entries,
     accounted: l1.bytes / entries,
     real: (after - before) / entries,
@@ -91,56 +92,78 @@ async function setThroughput(workload: Workload): Promise<number> {
   return opsPerSecond;
 }
 
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-const spread = (xs: number[], f = fmt): string => `${f(median(xs))} (${f(Math.min(...xs))}–${f(Math.max(...xs))})`;
-const ratio = (n: number): string => n.toFixed(2);
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 async function main(): Promise<void> {
-  const samples = new Map<string, Sample[]>(WORKLOADS.map((w) => [w.kind, []]));
-  const speeds = new Map<string, number[]>([
-    ['small objects', []],
-    ['product pages', []],
-  ]);
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const workload of WORKLOADS) samples.get(workload.kind)!.push(await fill(workload));
-    for (const workload of WORKLOADS.filter((w) => speeds.has(w.kind)))
-      speeds.get(workload.kind)!.push(await setThroughput(workload));
-  }
-  const rows = WORKLOADS.map(({ kind }) => {
-    const s = samples.get(kind)!;
-    const ratios = s.map((x) => x.accounted / x.real);
-    const worst = Math.max(...ratios.map((r) => Math.abs(r - 1)));
-    return `| ${kind} | ${fmt(s[0]!.entries)} | ${spread(s.map((x) => x.serialized))} | ${spread(s.map((x) => x.accounted))} | ${spread(s.map((x) => x.real))} | ${spread(ratios, ratio)} | ${worst <= 0.25 ? 'yes' : '**no**'} |`;
+  const finish = captureEnvironment();
+  // Kinds interleaved and rotated: each round fills every kind once, in a different order.
+  const fills = await runRounds(
+    WORKLOADS.map((workload) => ({
+      name: workload.kind,
+      run: async () => {
+        const s = await fill(workload);
+        return { ratio: s.accounted / s.real, serialized: s.serialized, accounted: s.accounted, real: s.real };
+      },
+    })),
+    ROUNDS,
+  );
+  const speeds = await runRounds(
+    WORKLOADS.filter((w) => SET_PATH_KINDS.includes(w.kind)).map((workload) => ({
+      name: workload.kind,
+      run: async () => ({ sets: await setThroughput(workload) }),
+    })),
+    ROUNDS,
+  );
+  const verdicts = WORKLOADS.map(({ kind, entries }) => {
+    const ratios = fills.get(kind)!.map((r) => r.ratio);
+    const worst = ratios.reduce((w, r) => (Math.abs(r - 1) > Math.abs(w - 1) ? r : w));
+    return [
+      kind,
+      formatNumber(Math.round(entries * SCALE)),
+      worst.toFixed(2),
+      Math.abs(worst - 1) <= 0.25 ? 'yes' : '**no**',
+    ];
   });
-  const speedRows = [...speeds].map(([kind, xs]) => `| ${kind} | ${spread(xs)} |`);
-  const load = loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
-  const report = [
-    '# L1 memory: accounted bytes against real heap growth',
-    '',
-    `Node ${process.version}, ${ROUNDS} rounds, load average ${load}. Bytes per entry: median (min–max over rounds).`,
-    'Real = growth of heapUsed + external after forced GC; accounted = `stats().l1.bytes`; serialized = payload',
-    'bytes the cache encoded (after compression). Within ±25 %: every round’s accounted/real in [0.75, 1.25].',
-    '',
-    '| kind | entries | serialized B/entry | accounted B/entry | real B/entry | accounted / real | within ±25 % |',
-    '| ---- | ------: | -----------------: | ----------------: | -----------: | ---------------: | :----------: |',
-    ...rows,
-    '',
-    `Set path: \`set\` ops/s over ${fmt(THROUGHPUT_SETS)} sets on 1 000 keys (L1 only), median (min–max).`,
-    '',
-    '| value | sets/s |',
-    '| ----- | -----: |',
-    ...speedRows,
-    '',
-  ].join('\n');
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/l1-memory.md', report);
-  console.log(report);
+  const perEntry = (key: string, label: string) => ({ key, label: `${label} B/entry` });
+  writeResult({
+    schema: 1,
+    name: 'l1-memory',
+    title: 'L1 memory: accounted bytes against real heap growth',
+    description: [
+      'Per kind of value, an L1-only cache filled through the public `set` (nothing evicted). ' +
+        'Real = growth of heapUsed + external between forced GCs before and after the fill; accounted = ' +
+        '`stats().l1.bytes`; serialized = payload bytes the cache encoded (after compression). ' +
+        'The bound `l1.maxBytes` holds only if accounted / real stays within ±25 % in every round.',
+    ],
+    environment: finish(),
+    rounds: ROUNDS,
+    tables: [
+      {
+        kind: 'measured',
+        caption: 'Bytes per entry:',
+        caseLabel: 'kind',
+        metrics: [
+          { key: 'ratio', label: 'accounted / real', decimals: 2 },
+          perEntry('serialized', 'serialized'),
+          perEntry('accounted', 'accounted'),
+          perEntry('real', 'real'),
+        ],
+        rows: toRows(fills),
+      },
+      {
+        kind: 'text',
+        caption: 'Within ±25 % (the round furthest from 1):',
+        header: ['kind', 'entries', 'worst accounted / real', 'within ±25 %'],
+        rows: verdicts,
+      },
+      {
+        kind: 'measured',
+        caption: `Set path: \`set\` ops/s over ${formatNumber(THROUGHPUT_SETS)} sets on 1 000 keys (L1 only):`,
+        caseLabel: 'value',
+        metrics: [{ key: 'sets', label: 'sets/s' }],
+        rows: toRows(speeds),
+      },
+    ],
+    notes: [],
+  });
 }
 
 if (gc === undefined) {

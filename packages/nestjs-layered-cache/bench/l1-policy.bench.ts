@@ -2,11 +2,12 @@
  * L1 policy benchmark: hit ratio of LRU against W-TinyLFU on seeded synthetic traces at several
  * L1 sizes, driven through the real L1Cache (lookup, then set on a miss), and the L1-hit
  * throughput of both in interleaved rounds. No Redis needed.
- * `npm run bench:l1-policy`; writes bench/results/l1-policy.md.
+ * `npm run bench:l1-policy`; writes bench/results/l1-policy.json and .md (bench/harness).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { L1Cache, type L1Policy, type SharedEntry } from '../src/l1/l1-cache.js';
+import { captureEnvironment } from './harness/environment.js';
+import { formatNumber, formatRatioSpread, writeResult } from './harness/report.js';
+import { benchRounds, envNumber, ratioSpread, runRounds, toRows } from './harness/rounds.js';
 import {
   loopTrace,
   seededRandom,
@@ -17,12 +18,15 @@ import {
   zipfWithScansTrace,
 } from './l1-policy/traces.js';
 
-const DISTINCT = Number(process.env.BENCH_L1_KEYS ?? 100_000);
-const REQUESTS = Number(process.env.BENCH_L1_REQUESTS ?? 400_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
+const DISTINCT = envNumber('BENCH_L1_KEYS', 100_000);
+const REQUESTS = envNumber('BENCH_L1_REQUESTS', 400_000);
+/** Throughput rounds: short ones (a few ms each), many of them. */
+const ROUNDS = benchRounds(40);
+const LOOKUPS = 200_000;
 /** L1 sizes as shares of the trace's distinct keys. */
 const SIZES = [0.01, 0.05, 0.1];
 const POLICIES: readonly L1Policy[] = ['lru', 'tinylfu'];
+const LABEL: Record<L1Policy, string> = { lru: 'LRU', tinylfu: 'TinyLFU' };
 /** Only the traces whose name matches (e.g. BENCH_L1_TRACES=loop). */
 const ONLY = new RegExp(process.env.BENCH_L1_TRACES ?? '.', 'i');
 
@@ -93,54 +97,41 @@ function hitRatio(policy: L1Policy, trace: readonly string[], entries: number): 
 
 /**
  * L1-hit throughput: every lookup finds its key (Zipf 0.8 over the resident keys). Many short
- * rounds, alternating who goes first, and the ratio taken per round: the load of this machine
- * drifts by several × within seconds, a pair of adjacent runs sees nearly the same.
+ * rounds, the two policies interleaved and rotated, the ratio taken per round: the load of this
+ * machine drifts by several × within seconds, a pair of adjacent runs sees nearly the same.
  */
-function throughput(): { lru: number[]; tinylfu: number[]; ratios: number[] } {
+async function throughput(): Promise<Map<string, Record<string, number>[]>> {
   const entries = DISTINCT / 10;
   const random = seededRandom(99);
   const next = zipfSampler(entries, 0.8, random);
-  const keys = Array.from({ length: 200_000 }, () => `k:${next()}`);
-  const caches = Object.fromEntries(
+  const keys = Array.from({ length: LOOKUPS }, () => `k:${next()}`);
+  return runRounds(
     POLICIES.map((policy) => {
       const l1 = newL1(policy, entries);
       for (let i = 0; i < entries; i++) l1.set(`k:${i}`, entry, 64);
-      return [policy, l1];
+      return {
+        name: LABEL[policy],
+        run: async () => {
+          let misses = 0;
+          const start = process.hrtime.bigint();
+          for (const key of keys) if (l1.lookup(key, 0) === undefined) misses++;
+          const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+          if (misses > 0) throw new Error(`${policy}: ${misses} misses in the hit benchmark`);
+          return { mops: keys.length / seconds / 1e6 };
+        },
+      };
     }),
-  ) as Record<L1Policy, L1Cache>;
-  const result = { lru: [] as number[], tinylfu: [] as number[], ratios: [] as number[] };
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? POLICIES : [...POLICIES].reverse();
-    for (const policy of order) {
-      const l1 = caches[policy];
-      let misses = 0;
-      const start = process.hrtime.bigint();
-      for (const key of keys) if (l1.lookup(key, 0) === undefined) misses++;
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      if (misses > 0) throw new Error(`${policy}: ${misses} misses in the hit benchmark`);
-      result[policy].push(keys.length / seconds);
-    }
-    result.ratios.push(result.tinylfu[round]! / result.lru[round]!);
-  }
-  return result;
+    ROUNDS,
+    () => {},
+  );
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const mops = (n: number) => (n / 1e6).toFixed(2);
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
+const verdict = (met: boolean) => (met ? 'met' : '**NOT met**');
 
-function main(): void {
-  const lines = [
-    '# L1 policy: LRU vs W-TinyLFU',
-    '',
-    `${REQUESTS.toLocaleString('en-US')} requests per trace, ${DISTINCT.toLocaleString('en-US')} distinct keys (loop: 1.5× the L1 size); a miss stores the key. Load average at start: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}.`,
-    '',
-    'Ceiling: the hit % of a cache that always holds the most popular keys, which no online policy can expect to beat on a trace of independent requests (Zipf); — where the trace has no such model.',
-    '',
-    '| trace | L1 entries | LRU hit % | TinyLFU hit % | Δ points | ceiling hit % |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
-  ];
+async function main(): Promise<void> {
+  const finish = captureEnvironment();
+  const rows: string[][] = [];
   let worst = Infinity;
   let scanLoopMin = Infinity;
   /** Scan/loop rows where even the ceiling is less than 10 points above LRU. */
@@ -156,40 +147,59 @@ function main(): void {
       if (trace.scanOrLoop) {
         scanLoopMin = Math.min(scanLoopMin, delta);
         if (ceiling !== undefined && ceiling - lru < 10)
-          unreachable.push(
-            `${trace.name} at ${entries.toLocaleString('en-US')} (ceiling LRU + ${(ceiling - lru).toFixed(2)})`,
-          );
+          unreachable.push(`${trace.name} at ${formatNumber(entries)} (ceiling LRU ${signed(ceiling - lru)})`);
       }
-      const row = `| ${trace.name} | ${entries.toLocaleString('en-US')} | ${lru.toFixed(2)} | ${tinylfu.toFixed(2)} | ${delta >= 0 ? '+' : ''}${delta.toFixed(2)} | ${ceiling === undefined ? '—' : ceiling.toFixed(2)} |`;
-      lines.push(row);
-      console.log(row);
+      const row = [trace.name, formatNumber(entries), lru.toFixed(2), tinylfu.toFixed(2), signed(delta)];
+      rows.push([...row, ceiling === undefined ? '—' : ceiling.toFixed(2)]);
+      console.error(row.join(' | '));
     }
   }
-  const speed = throughput();
-  const ratio = median(speed.ratios);
-  const spread = (xs: number[]) => `${mops(median(xs))} (${mops(Math.min(...xs))}–${mops(Math.max(...xs))})`;
-  lines.push(
-    '',
-    `## L1-hit throughput (${(DISTINCT / 10).toLocaleString('en-US')} resident keys, Zipf 0.8, ${ROUNDS} interleaved rounds of 200 000 lookups)`,
-    '',
-    '| policy | M lookups/s, median (min–max) |',
-    '| --- | ---: |',
-    `| LRU | ${spread(speed.lru)} |`,
-    `| TinyLFU | ${spread(speed.tinylfu)} |`,
-    `| TinyLFU / LRU, per round | ${median(speed.ratios).toFixed(2)}× (${Math.min(...speed.ratios).toFixed(2)}–${Math.max(...speed.ratios).toFixed(2)}) |`,
-    '',
-    '## Targets',
-    '',
-    `- never more than 1 point below LRU: worst Δ ${worst.toFixed(2)} → ${worst >= -1 ? 'met' : 'NOT met'}`,
-    `- ≥ 10 points above LRU on scan and loop traces: smallest Δ ${scanLoopMin.toFixed(2)} → ${scanLoopMin >= 10 ? 'met' : 'NOT met'}${unreachable.length > 0 ? `; out of reach of any policy: ${unreachable.join(', ')}` : ''}`,
-    `- ≥ 0.8× LRU's L1-hit throughput: ${ratio.toFixed(2)}× → ${ratio >= 0.8 ? 'met' : 'NOT met'}`,
-    `- load average at end: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/l1-policy.md', lines.join('\n') + '\n');
-  console.log(lines.slice(lines.findIndex((line) => line.startsWith('## L1-hit')) - 1).join('\n'));
+  const speed = await throughput();
+  const mops = (label: string) => speed.get(label)!.map((r) => r.mops!);
+  const ratio = ratioSpread(mops(LABEL.tinylfu), mops(LABEL.lru));
+  writeResult({
+    schema: 1,
+    name: 'l1-policy',
+    title: 'L1 policy: LRU vs W-TinyLFU',
+    description: [
+      `Hit ratio through the real L1Cache (lookup, then set on a miss) on seeded traces: ${formatNumber(REQUESTS)} requests per trace, ${formatNumber(DISTINCT)} distinct keys (loop: 1.5× the L1 size). The traces are deterministic: one run, no rounds.`,
+      'Ceiling: the hit % of a cache that always holds the most popular keys, which no online policy can expect to beat on a trace of independent requests (Zipf); — where the trace has no such model.',
+    ],
+    environment: finish(),
+    rounds: ROUNDS,
+    tables: [
+      {
+        kind: 'text',
+        caption: '',
+        header: ['trace', 'L1 entries', 'LRU hit %', 'TinyLFU hit %', 'Δ points', 'ceiling hit %'],
+        rows,
+      },
+      {
+        kind: 'measured',
+        caption: `L1-hit throughput: ${formatNumber(DISTINCT / 10)} resident keys, Zipf 0.8, ${formatNumber(LOOKUPS)} lookups per round, every one a hit:`,
+        caseLabel: 'policy',
+        metrics: [{ key: 'mops', label: 'M lookups/s', decimals: 2 }],
+        baselines: [LABEL.lru],
+        rows: toRows(speed),
+      },
+      {
+        kind: 'text',
+        caption: 'Targets (issue 19):',
+        header: ['target', 'measured', ''],
+        rows: [
+          ['never more than 1 point below LRU', `worst Δ ${signed(worst)}`, verdict(worst >= -1)],
+          [
+            '≥ 10 points above LRU on scan and loop traces',
+            `smallest Δ ${signed(scanLoopMin)}` +
+              (unreachable.length ? `; out of reach of any policy: ${unreachable.join(', ')}` : ''),
+            verdict(scanLoopMin >= 10),
+          ],
+          ["≥ 0.8× LRU's L1-hit throughput (ratio per round)", formatRatioSpread(ratio), verdict(ratio.median >= 0.8)],
+        ],
+      },
+    ],
+    notes: [],
+  });
 }
 
-main();
+await main();

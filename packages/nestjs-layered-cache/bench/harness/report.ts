@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Environment } from './environment.js';
-import { spread } from './rounds.js';
+import { spread, type Spread } from './rounds.js';
 
 export interface Metric {
   key: string;
@@ -58,6 +58,10 @@ export const formatNumber = (value: number, decimals = 0): string =>
 /** 2 decimals from 0.1× up (0 from 100×), 2 significant digits below: 0.0053×, not 0.00×. */
 export const formatRatio = (ratio: number): string =>
   `${ratio >= 100 ? ratio.toFixed(0) : ratio >= 0.1 ? ratio.toFixed(2) : ratio.toPrecision(2)}×`;
+
+/** A spread of ratios: `0.92× (0.90–0.94)`, or one ratio when every round agreed. */
+export const formatRatioSpread = ({ median, min, max }: Spread): string =>
+  min === max ? formatRatio(median) : `${formatRatio(median)} (${formatRatio(min).slice(0, -1)}–${formatRatio(max)})`;
 
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;

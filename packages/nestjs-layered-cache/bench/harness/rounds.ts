@@ -73,6 +73,15 @@ export function envNumber(name: string, fallback: number, { integer = true } = {
   return value;
 }
 
+/**
+ * Ratio a/b taken within each round (cases measured moments apart, under the same load), then the
+ * median and spread of those ratios: steadier on a drifting machine than a ratio of medians.
+ */
+export function ratioSpread(a: readonly number[], b: readonly number[]): Spread {
+  if (a.length !== b.length) throw new Error(`ratioSpread: ${a.length} rounds against ${b.length}`);
+  return spread(a.map((value, i) => value / b[i]!));
+}
+
 /** BENCH_ROUNDS (default 3): how many interleaved rounds every harness benchmark runs. */
 export const benchRounds = (fallback = 3): number => envNumber('BENCH_ROUNDS', fallback);
 

@@ -4,24 +4,27 @@
  * @CacheRoute endpoint on both hit paths (interceptor, edge), Nest's stock CacheInterceptor with a
  * Redis store, and the uncached Postgres-backed endpoint, all GET /products/42. Each server runs in
  * its own process; autocannon (50 connections, BENCH_HTTP_SECONDS ≤ 10 s per run, default 5, after
- * 1 s of warm-up) loads them from this one, in BENCH_HTTP_ROUNDS interleaved rounds (default 3),
- * so drift of the machine hits every endpoint alike. Reports the median round with the spread
- * (min–max) of the rounds, the server's CPU time per request (from /proc: steadier than req/s on
- * a loaded machine), the target ratios computed within each round, the load average, and how many
- * of our answers were not L1 hits. Writes bench/results/http.md.
+ * 1 s of warm-up) loads them from this one, in BENCH_HTTP_ROUNDS interleaved, rotated rounds
+ * (default 3), so drift of the machine hits every endpoint alike. Reports the median with the
+ * spread (min–max) of the rounds, the server's CPU time per request (from /proc: steadier than
+ * req/s on a loaded machine), the target ratios computed within each round, and how many of our
+ * answers were not L1 hits. Writes bench/results/http.json and .md (bench/harness).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { DataSource } from 'typeorm';
 import { startEmbeddedPostgres, startEmbeddedRedis } from '@internal/dev-services';
+import { captureEnvironment } from '../harness/environment.js';
+import { formatRatioSpread, writeResult, type MeasuredTable } from '../harness/report.js';
+import { envNumber, ratioSpread, runRounds, toRows } from '../harness/rounds.js';
 
-const SECONDS = Math.min(10, Number(process.env.BENCH_HTTP_SECONDS ?? 5));
+const SECONDS = Math.min(10, envNumber('BENCH_HTTP_SECONDS', 5));
 const WARMUP_SECONDS = 1;
-const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
+const ROUNDS = envNumber('BENCH_HTTP_ROUNDS', 3);
 const CONNECTIONS = 50;
 const ADAPTERS = ['express', 'fastify'] as const;
 const SCENARIOS = ['bare', 'intercepted', 'ours', 'edge', 'stock', 'uncached'] as const;
@@ -38,14 +41,15 @@ const LABELS: Record<Scenario, string> = {
 };
 const SERVER = fileURLToPath(new URL('./http-bench.server.js', import.meta.url));
 
-interface Result {
+/** One measured load (a type, not an interface: it is a harness metric record). */
+type Result = {
   rps: number;
   p50: number;
   p99: number;
   errors: number;
   /** Server CPU (user + system) per request, µs; NaN where /proc is missing. */
   cpu: number;
-}
+};
 /** Targets: ratio of two endpoints' req/s within one round (Express, Fastify). */
 const TARGETS: readonly (readonly [Scenario, Scenario, number, number])[] = [
   ['ours', 'intercepted', 0.95, 0.95],
@@ -116,60 +120,53 @@ async function load(url: string, seconds: number, pid?: number): Promise<Result>
   };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const spread = (values: number[], digits: number) =>
-  `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
-
-/** Runs in rounds, scenarios interleaved, each round after a warm-up; every round's result. */
+/** The endpoints of one adapter in interleaved, rotated rounds; a warm-up before every measured load. */
 async function measureAll(adapter: string, scenarios: readonly Scenario[], env: NodeJS.ProcessEnv) {
   const servers = await Promise.all(scenarios.map((scenario) => startServer(adapter, scenario, env)));
-  const runs = new Map<Scenario, Result[]>(scenarios.map((s) => [s, []]));
   try {
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const [i, scenario] of scenarios.entries()) {
-        const [child, port] = servers[i]!;
-        const url = `http://127.0.0.1:${port}/products/42`;
-        await load(url, WARMUP_SECONDS);
-        runs.get(scenario)!.push(await load(url, SECONDS, child.pid));
-      }
-      console.log(`${adapter} round ${round + 1}/${ROUNDS} done, load average ${loadavg()[0]!.toFixed(1)}`);
-    }
+    const runs = await runRounds(
+      scenarios.map((scenario, i) => ({
+        name: scenario,
+        run: async () => {
+          const [child, port] = servers[i]!;
+          const url = `http://127.0.0.1:${port}/products/42`;
+          await load(url, WARMUP_SECONDS);
+          return load(url, SECONDS, child.pid);
+        },
+      })),
+      ROUNDS,
+    );
+    return runs as Map<Scenario, Result[]>;
   } finally {
     await Promise.all(servers.map(([child]) => stopServer(child)));
   }
-  return runs;
-}
-
-/** One table row: median round, spread of the rounds, CPU per request. */
-function row(adapter: string, scenario: Scenario, results: Result[]): string {
-  const rps = results.map((r) => r.rps);
-  const mid = [...results].sort((a, b) => a.rps - b.rps)[Math.floor(results.length / 2)]!;
-  const cpu = results.map((r) => r.cpu);
-  return `| ${adapter} | ${LABELS[scenario]} | ${Math.round(median(rps)).toLocaleString('en')} | ${spread(
-    rps.map((r) => r / 1000),
-    1,
-  )}k | ${median(cpu).toFixed(1)} (${spread(cpu, 1)}) | ${mid.p50} | ${mid.p99} | ${results.reduce((n, r) => n + r.errors, 0)} |`;
 }
 
 /** Each target ratio computed within each round (drift cancels), median and spread. */
-function ratioRows(adapter: string, runs: Map<Scenario, Result[]>): string[] {
-  const rows: string[] = [];
+function targetRows(adapter: (typeof ADAPTERS)[number], runs: Map<Scenario, Result[]>): string[][] {
+  const rows: string[][] = [];
   for (const [ours, peer, onExpress, onFastify] of TARGETS) {
-    const target = adapter === 'express' ? onExpress : onFastify;
+    const goal = adapter === 'express' ? onExpress : onFastify;
     const a = runs.get(ours);
     const b = runs.get(peer);
     if (!a || !b) continue;
-    const ratios = a.map((r, i) => r.rps / b[i]!.rps);
-    const cpuRatios = a.map((r, i) => b[i]!.cpu / r.cpu);
-    const verdict = median(ratios) >= target ? 'met' : 'missed';
-    rows.push(
-      `| ${adapter} | ${ours} / ${peer} | ≥ ${target}× | ${median(ratios).toFixed(2)}× (${spread(ratios, 2)}) | ${median(cpuRatios).toFixed(2)}× | ${verdict} |`,
+    const rps = ratioSpread(
+      a.map((r) => r.rps),
+      b.map((r) => r.rps),
     );
+    // By CPU: the peer's CPU per request over ours, so > 1 means we are cheaper, like the req/s ratio.
+    const cpu = ratioSpread(
+      b.map((r) => r.cpu),
+      a.map((r) => r.cpu),
+    );
+    const verdict = rps.median >= goal ? 'met' : '**missed**';
+    rows.push([adapter, `${ours} / ${peer}`, `≥ ${goal}×`, formatRatioSpread(rps), formatRatioSpread(cpu), verdict]);
   }
   return rows;
 }
 
 async function main(): Promise<void> {
+  const finish = captureEnvironment();
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-pg-'));
   const redis = process.env.BENCH_REDIS_URL ? undefined : await startEmbeddedRedis();
   const pg = process.env.BENCH_DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir, persistent: false });
@@ -180,48 +177,55 @@ async function main(): Promise<void> {
   };
   try {
     await seed(env.BENCH_DATABASE_URL);
-    const rows: string[] = [];
-    const ratios: string[] = [];
-    const loads: number[] = [loadavg()[0]!];
+    const tables: MeasuredTable[] = [];
+    const targets: string[][] = [];
     for (const adapter of ADAPTERS) {
       if (ONLY && ONLY[0] !== adapter) continue;
       const scenarios = SCENARIOS.filter((s) => !ONLY || ONLY[1]?.split(',').includes(s));
       const runs = await measureAll(adapter, scenarios, env);
-      loads.push(loadavg()[0]!);
-      for (const [scenario, results] of runs) {
-        rows.push(row(adapter, scenario, results));
-        console.log(rows.at(-1));
-      }
-      ratios.push(...ratioRows(adapter, runs));
+      tables.push({
+        kind: 'measured',
+        caption: `${adapter === 'express' ? 'Express' : 'Fastify'}:`,
+        caseLabel: 'endpoint',
+        metrics: [
+          { key: 'rps', label: 'req/s' },
+          { key: 'cpu', label: 'server CPU µs/req', decimals: 1 },
+          { key: 'p50', label: 'p50 ms' },
+          { key: 'p99', label: 'p99 ms' },
+          { key: 'errors', label: 'errors' },
+        ],
+        baselines: scenarios.includes('bare') ? [LABELS.bare] : [],
+        rows: toRows(runs).map((row) => ({ ...row, name: LABELS[row.name as Scenario] })),
+      });
+      targets.push(...targetRows(adapter, runs));
     }
-    const answers = [...served].map(([server, stats]) => `- ${server}: ${stats}`);
-    const markdown = [
-      `# HTTP benchmark`,
-      ``,
-      `${new Date().toISOString()}, Node ${process.version}, ${CONNECTIONS} connections, GET /products/42. Median of ${ROUNDS} rounds`,
-      `(spread: min–max of the rounds); a round loads each endpoint for ${WARMUP_SECONDS} s (warm-up) then ${SECONDS} s, endpoints`,
-      `interleaved. Servers and the load generator run on one machine, in separate processes. Load average`,
-      `(1 min) at the start and after each adapter: ${loads.map((l) => l.toFixed(1)).join(', ')}.`,
-      ``,
-      `| adapter | endpoint | req/s | spread | server CPU µs/req | p50 ms | p99 ms | errors |`,
-      `|---|---|---:|---:|---:|---:|---:|---:|`,
-      ...rows,
-      ``,
-      `Targets (issue 19), each ratio of req/s taken within one round, then the median and spread of the`,
-      `rounds; "by CPU" is the peer's CPU per request over ours (the same ratio, from CPU time).`,
-      ``,
-      `| adapter | ratio | target | req/s | by CPU | |`,
-      `|---|---|---|---|---|---|`,
-      ...ratios,
-      ``,
-      `What our servers answered over the whole run (every request should be an L1 hit after the first):`,
-      ``,
-      ...answers,
-      ``,
-    ].join('\n');
-    mkdirSync('bench/results', { recursive: true });
-    writeFileSync('bench/results/http.md', markdown);
-    console.log(`\n${markdown}`);
+    writeResult({
+      schema: 1,
+      name: 'http',
+      title: 'HTTP benchmark',
+      description: [
+        `GET /products/42 with ${CONNECTIONS} connections (autocannon). A round loads each endpoint for ${WARMUP_SECONDS} s (warm-up) then ${SECONDS} s, the endpoints of an adapter interleaved and rotated. Servers (one process per endpoint, \`NODE_ENV=production\`) and the load generator run on one machine. Server CPU per request comes from /proc: steadier than req/s on a loaded machine.`,
+      ],
+      environment: finish(),
+      rounds: ROUNDS,
+      tables: [
+        ...tables,
+        {
+          kind: 'text',
+          caption:
+            'Targets (issue 19): each ratio of req/s taken within one round, then the median (min–max) of the rounds; "by CPU" is the peer\'s CPU per request over ours (the same ratio, from CPU time).',
+          header: ['adapter', 'ratio', 'target', 'req/s', 'by CPU', ''],
+          rows: targets,
+        },
+        {
+          kind: 'text',
+          caption: 'What our servers answered over the whole run (every request should be an L1 hit after the first):',
+          header: ['server', 'counters'],
+          rows: [...served].map(([server, stats]) => [server, stats]),
+        },
+      ],
+      notes: [],
+    });
   } finally {
     await redis?.stop();
     await pg?.stop();

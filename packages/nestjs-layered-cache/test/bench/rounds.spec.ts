@@ -1,6 +1,7 @@
 /** The benchmark harness's rounds: cases interleaved, the order rotated each round, medians and spreads. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { envNumber, rotation, runRounds, spread, toRows } from '../../bench/harness/rounds.js';
+import { formatRatioSpread } from '../../bench/harness/report.js';
+import { envNumber, ratioSpread, rotation, runRounds, spread, toRows } from '../../bench/harness/rounds.js';
 
 describe('benchmark rounds', () => {
   afterEach(() => {
@@ -30,6 +31,15 @@ describe('benchmark rounds', () => {
     expect(spread([5, 1, 3])).toEqual({ median: 3, min: 1, max: 5 });
     expect(spread([4, 1, 2, 10])).toEqual({ median: 3, min: 1, max: 10 });
     expect(() => spread([])).toThrow(/no values/);
+  });
+
+  it('takes a ratio within each round, not of the medians, and prints its spread', () => {
+    // Round 2 ran under load for both cases: per round the ratio is 2 every time.
+    const ratio = ratioSpread([200, 60, 220], [100, 30, 110]);
+    expect(ratio).toEqual({ median: 2, min: 2, max: 2 });
+    expect(formatRatioSpread(ratio)).toBe('2.00×');
+    expect(formatRatioSpread(ratioSpread([90, 100, 120], [100, 100, 100]))).toBe('1.00× (0.90–1.20×)');
+    expect(() => ratioSpread([1, 2], [1])).toThrow(/2 rounds against 1/);
   });
 
   it('refuses a bad rounds count or environment value, naming it', async () => {
