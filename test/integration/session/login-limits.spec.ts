@@ -1,38 +1,19 @@
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { CacheModule } from 'nestjs-layered-cache';
-import { CacheSessionModule } from 'nestjs-layered-cache/session';
-import { dataSourceOptions } from '../../../src/database/data-source.options.js';
 import type { LoginLimits } from '../../../src/modules/auth/login-limiter.service.js';
-import { AuthModule } from '../../../src/modules/auth/auth.module.js';
 import { uniquePrefix } from '../../helpers/unique-prefix.js';
+import { startAuthApp } from './auth-app.js';
 
 /**
  * The README's login limits at their real values (every other test raises them out of the way),
  * counted in Redis across two instances of the auth module sharing one prefix, as two app
  * instances behind a load balancer do. Requests come from one address (127.0.0.1).
  */
-async function twoInstances(limits: LoginLimits): Promise<INestApplication[]> {
+function twoInstances(limits: LoginLimits): Promise<INestApplication[]> {
   const prefix = uniquePrefix('login-limits');
   const redis = { url: inject('redisUrl') };
-  return Promise.all(
-    [0, 1].map(async () => {
-      const moduleRef = await Test.createTestingModule({
-        imports: [
-          TypeOrmModule.forRoot(dataSourceOptions(inject('databaseUrl'))),
-          CacheModule.forRoot({ isGlobal: true, prefix, redis }),
-          CacheSessionModule.forRoot({ secret: 'a-session-secret-of-at-least-32-chars' }),
-          AuthModule.forRoot({ limits, redis, prefix, secureCookie: false }),
-        ],
-      }).compile();
-      const app = moduleRef.createNestApplication();
-      app.useLogger(false);
-      return app.init();
-    }),
-  );
+  return Promise.all([0, 1].map(() => startAuthApp({ redis, prefix, limits })));
 }
 
 const login = (app: INestApplication, email: string, password: string) =>
