@@ -29,7 +29,7 @@ interface Entry {
  */
 const PLAN: Entry[] = [
   { name: 'engine', env: { BENCH_ROUNDS: '3', BENCH_NET_MS: '1000' }, budgetSeconds: 150 },
-  { name: 'l1-policy', env: { BENCH_ROUNDS: '40' }, budgetSeconds: 30 },
+  { name: 'l1-policy', env: { BENCH_ROUNDS: '100' }, budgetSeconds: 30 },
   { name: 'l1-memory', env: { BENCH_ROUNDS: '3' }, budgetSeconds: 45 },
   { name: 'consistency', env: { BENCH_ROUNDS: '3', BENCH_INVALIDATIONS: '500' }, budgetSeconds: 45 },
   { name: 'slow-redis', env: { BENCH_ROUNDS: '3', BENCH_SLOW_READS: '400' }, budgetSeconds: 60 },

@@ -21,7 +21,7 @@ import {
 const DISTINCT = envNumber('BENCH_L1_KEYS', 100_000);
 const REQUESTS = envNumber('BENCH_L1_REQUESTS', 400_000);
 /** Throughput rounds: short ones (a few ms each), many of them. */
-const ROUNDS = benchRounds(40);
+const ROUNDS = benchRounds(100);
 const LOOKUPS = 200_000;
 /** L1 sizes as shares of the trace's distinct keys. */
 const SIZES = [0.01, 0.05, 0.1];

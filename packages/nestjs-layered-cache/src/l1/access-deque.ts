@@ -13,6 +13,12 @@ export interface Node<V> {
   hash: number;
   /** The store's access count at this node's last access: how long it has been idle. */
   touched: number;
+  /** How often the key was seen recently (0–15), while resident: see resident-count.ts. */
+  count: number;
+  /** The sketch's aging count when `count` was last brought up to date. */
+  epoch: number;
+  /** The access count when the node was (re)placed in protected: hit since if `touched` is later. */
+  placed: number;
   segment: Segment;
   prev: Node<V> | undefined;
   next: Node<V> | undefined;

@@ -88,6 +88,33 @@ export class FrequencySketch {
   }
 
   /**
+   * Counts an occurrence kept outside the table (a resident entry's own counter, see
+   * TinyLfuStore): it still brings the next aging closer, as an increment would.
+   */
+  countAddition(): void {
+    if (++this.additions >= this.sampleSize) this.reset();
+  }
+
+  /**
+   * Raises the key's 4 counters to at least `count` (0–15): folds back a count kept outside the
+   * table, so the key's popularity outlives its eviction.
+   */
+  raise(hash: number, count: number): void {
+    const block = (hash & this.blockMask) << BLOCK_SHIFT;
+    const h = rehash(hash);
+    this.raiseAt(block | (h & 3), (h >>> 2) & 28, count);
+    this.raiseAt(block | 4 | ((h >>> 8) & 3), (h >>> 10) & 28, count);
+    this.raiseAt(block | 8 | ((h >>> 16) & 3), (h >>> 18) & 28, count);
+    this.raiseAt(block | 12 | ((h >>> 24) & 3), (h >>> 26) & 28, count);
+  }
+
+  private raiseAt(index: number, shift: number, count: number): void {
+    const word = this.table[index]!;
+    const current = (word >>> shift) & 0xf;
+    if (current < count) this.table[index] = (word + ((count - current) << shift)) | 0;
+  }
+
+  /**
    * Adds one to the counter at bit `shift` of word `index` unless it is saturated; 1 if it did.
    * Branch-free: whether a hit key's counter is full is a coin flip the CPU cannot predict, and
    * each mispredicted branch cost more than the whole add.

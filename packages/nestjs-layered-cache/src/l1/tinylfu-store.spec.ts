@@ -76,4 +76,49 @@ describe('TinyLfuStore admission', () => {
     const keptPopular = Array.from({ length: 20 }, (_, i) => popular.peek(`also:${i}`)).filter(Boolean).length;
     expect(keptPopular).toBeLessThanOrEqual(5);
   });
+
+  it("a resident key's count is its own and outlives its eviction: asked for again, it starts from it", () => {
+    const store = newStore();
+    store.set('hot', record);
+    for (let i = 0; i < 9; i++) store.get('hot');
+    expect(store.frequency('hot')).toBe(10);
+    store.delete('hot');
+    // Handed back to the sketch when it left; hits are not counted there while it is resident.
+    expect(store.frequency('hot')).toBeGreaterThanOrEqual(10);
+    store.set('hot', record);
+    expect(store.frequency('hot')).toBeGreaterThanOrEqual(11);
+  });
+
+  it('ages resident counts with the sketch: each aging halves them', () => {
+    const store = newStore();
+    store.set('warm', record);
+    for (let i = 0; i < 11; i++) store.get('warm');
+    expect(store.frequency('warm')).toBe(12);
+    const sketch = (store as unknown as { sketch: { reset(): void } }).sketch;
+    sketch.reset();
+    expect(store.frequency('warm')).toBe(6);
+    sketch.reset();
+    sketch.reset();
+    expect(store.frequency('warm')).toBe(1);
+  });
+
+  it('protected entries hit since they got there outlast those that were not when protected overflows', () => {
+    // 100 entries: window 1, protected at most 79 of the 99 main ones.
+    const store = newStore();
+    for (let i = 0; i < 100; i++) store.set(`k:${i}`, record);
+    // Hit once on probation: all promoted to protected, oldest first; 79 fit, the rest go back.
+    for (let i = 0; i < 99; i++) store.get(`k:${i}`);
+    const isProtected = (key: string) =>
+      (store as unknown as { nodes: Map<string, { segment: number }> }).nodes.get(key)?.segment === 2;
+    const protectedNow = Array.from({ length: 99 }, (_, i) => `k:${i}`).filter(isProtected);
+    expect(protectedNow).toHaveLength(79);
+    // The oldest protected entries are hit again; then probation entries are promoted over them.
+    const hitAgain = protectedNow.slice(0, 10);
+    for (const key of hitAgain) store.get(key);
+    const probation = Array.from({ length: 99 }, (_, i) => `k:${i}`).filter((key) => !isProtected(key));
+    for (const key of probation.slice(0, 10)) store.get(key);
+    for (const key of hitAgain) expect(isProtected(key), key).toBe(true);
+    // The 10 demoted to make room are the oldest protected entries that were not hit again.
+    for (const key of protectedNow.slice(10, 20)) expect(isProtected(key), key).toBe(false);
+  });
 });
