@@ -1,3 +1,4 @@
+import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { cloneValue, freezeIfPlain } from './value-guard.js';
 
@@ -8,12 +9,32 @@ describe('value guard', () => {
     expect(Object.isFrozen(value.a[0])).toBe(true);
   });
 
-  it('refuses to freeze values with internal slots (Date, Map, Set, Buffer)', () => {
+  it('says values with internal slots (Date, Map, Set, Buffer) cannot be shared, wherever they sit', () => {
     for (const inner of [new Date(), new Map(), new Set(), Buffer.alloc(1)]) {
-      const value = { inner };
-      expect(freezeIfPlain(value)).toBe(false);
-      expect(Object.isFrozen(value)).toBe(false);
+      expect(freezeIfPlain({ inner }), String(inner)).toBe(false);
+      expect(freezeIfPlain([1, { a: { b: [inner] } }]), String(inner)).toBe(false);
+      expect(Object.isFrozen(inner)).toBe(false);
+      // What is handed out instead, a copy, is not frozen.
+      expect(Object.isFrozen(cloneValue({ inner }))).toBe(false);
     }
+  });
+
+  it('freezes shared references and cycles once, and finds a Date behind a reference seen before', () => {
+    const shared: Record<string, unknown> = { n: 1 };
+    const cyclic: Record<string, unknown> = { a: shared, b: shared };
+    cyclic.self = cyclic;
+    expect(freezeIfPlain(cyclic)).toBe(true);
+    expect(Object.isFrozen(shared) && Object.isFrozen(cyclic)).toBe(true);
+
+    const late: Record<string, unknown> = { list: [] };
+    const node: Record<string, unknown> = { back: late };
+    late.first = node;
+    late.second = { node, when: new Date(0) };
+    expect(freezeIfPlain(late)).toBe(false);
+
+    // v8's format keeps an array's named properties: a Date there is found too.
+    const list = deserialize(serialize(Object.assign([1, 2], { extra: { when: new Date(0) } }))) as unknown;
+    expect(freezeIfPlain({ list })).toBe(false);
   });
 
   it('clones every type the serializer produces, keeping shared references shared', () => {
