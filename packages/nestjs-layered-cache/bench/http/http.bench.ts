@@ -80,8 +80,10 @@ async function seed(databaseUrl: string): Promise<void> {
   await db.destroy();
 }
 
-/** What a server printed on exit: its HTTP cache counters (ours and edge only). */
-/** What each endpoint's servers answered, summed over their processes (one per round). */
+/**
+ * What each endpoint's servers printed on exit, their HTTP cache counters (ours and edge only),
+ * summed over their processes (one per round).
+ */
 const served = new Map<string, Record<string, number>>();
 
 function startServer(adapter: string, scenario: string, env: NodeJS.ProcessEnv): Promise<[ChildProcess, number]> {
