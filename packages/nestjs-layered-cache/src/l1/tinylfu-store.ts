@@ -1,3 +1,4 @@
+import { Admission } from './admission.js';
 import { AccessDeque, PROBATION, PROTECTED, WINDOW, type Node } from './access-deque.js';
 import { FrequencySketch, hashKey } from './frequency-sketch.js';
 import type { L1Store, L1StoreOptions, Sized } from './l1-store.js';
@@ -15,19 +16,6 @@ const MIN_WINDOW_SHARE = 0.01;
 const MAX_WINDOW_SHARE = 0.8;
 /** Share of the main space kept for entries hit again while on probation. */
 const PROTECTED_SHARE = 0.8;
-/**
- * A candidate at least this popular that does not beat the victim still gets in 1 time in 128.
- * Without it an attacker could keep a victim's counters high (hash flooding) and lock every
- * newcomer out; honest workloads lose nothing measurable.
- */
-const HASH_FLOOD_THRESHOLD = 6;
-/**
- * Ties between rarely seen keys (this often or less) go to the newcomer: it was just asked for,
- * the incumbent may not have been for a long time. Above it ties go to the incumbent, so a scan
- * or a loop of equally popular keys cannot churn the main space.
- */
-const NEWCOMER_TIE_MAX = 2;
-
 interface Limits {
   entries: number;
   bytes: number;
@@ -57,7 +45,7 @@ export class TinyLfuStore<V extends Sized> implements L1Store<V> {
   private readonly sketch: FrequencySketch;
   private readonly climber: WindowClimber;
   private readonly salt: number;
-  private random: number;
+  private readonly admission: Admission;
   private windowShare = INITIAL_WINDOW_SHARE;
   /** Lookups so far: the clock of `Node.touched`. */
   private accesses = 0;
@@ -73,7 +61,7 @@ export class TinyLfuStore<V extends Sized> implements L1Store<V> {
     this.sampleEnd = this.climber.sampleSize;
     const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
     this.salt = seed >>> 0;
-    this.random = (seed ^ 0x5bd1e995) >>> 0 || 1;
+    this.admission = new Admission(this.sketch, seed);
     this.resize();
   }
 
@@ -241,7 +229,7 @@ export class TinyLfuStore<V extends Sized> implements L1Store<V> {
         if (loser === victim) victim = loser.next;
         else candidate = loser.next;
         this.unlink(loser, 'evict');
-      } else if (this.admit(candidate, victim)) {
+      } else if (this.admission.admits(candidate, victim, this.accesses)) {
         const loser = victim;
         victim = loser.next;
         this.unlink(loser, 'evict');
@@ -255,22 +243,6 @@ export class TinyLfuStore<V extends Sized> implements L1Store<V> {
         }
       }
     }
-  }
-
-  /**
-   * Caffeine's admission rule, the more frequent key wins, with two corrections for popularity
-   * that moved on. A victim idle for longer than its count explains (seen f times per sample
-   * period, yet not for a whole period / f lookups) counts as never seen: its count is history
-   * the sketch has not aged out yet. Ties between rarely seen keys go to the newcomer.
-   */
-  private admit(candidate: Node<V>, victim: Node<V>): boolean {
-    const candidateFrequency = residentFrequency(candidate, this.sketch);
-    let victimFrequency = residentFrequency(victim, this.sketch);
-    if ((this.accesses - victim.touched) * victimFrequency > this.sketch.sampleSize) victimFrequency = 0;
-    if (candidateFrequency > victimFrequency) return true;
-    if (candidateFrequency === victimFrequency && candidateFrequency <= NEWCOMER_TIE_MAX) return true;
-    if (candidateFrequency < HASH_FLOOD_THRESHOLD) return false;
-    return (this.nextRandom() & 127) === 0;
   }
 
   private unlink(node: Node<V>, reason: 'evict' | 'delete' | 'replace'): void {
@@ -303,16 +275,6 @@ export class TinyLfuStore<V extends Sized> implements L1Store<V> {
       entries: Math.floor(main.entries * PROTECTED_SHARE),
       bytes: Math.floor(main.bytes * PROTECTED_SHARE),
     };
-  }
-
-  /** xorshift32: a cheap coin for `admit`, seeded per instance. */
-  private nextRandom(): number {
-    let x = this.random;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.random = x >>> 0;
-    return this.random;
   }
 }
 
